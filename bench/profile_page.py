@@ -1,0 +1,78 @@
+"""Profile one page in-process (pyinstrument), on a seeded 500-task project.
+
+    .venv/bin/python bench/profile_page.py [--tasks 500] [--path board] [--runs 20] [--html OUT]
+
+Seeds a fresh SQLite project (bench/seed.py), signs in the coordinator through the test
+client, warms the page up, then times ``--runs`` requests (prints p50/min in ms) and prints a
+pyinstrument profile of them. Not a test: for finding what dominates a page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PATHS = {
+    "board": "/projects/{p}/board/",
+    "checklists": "/projects/{p}/checklists/",
+    "dashboard": "/projects/{p}/dashboard/",
+    "overview": "/projects/{p}/",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=500)
+    parser.add_argument("--path", default="board", help=f"one of {sorted(PATHS)} or a URL path")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
+    parser.add_argument("--no-profile", action="store_true", help="only time the requests")
+    args = parser.parse_args()
+
+    from bench.seed import seed
+    from workspace import create_app
+
+    instance = tempfile.mkdtemp(prefix="coop-prof-")
+    url = f"sqlite:///{Path(instance) / 'bench.sqlite'}"
+    app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url})
+    data = seed(app, args.tasks)
+    client = app.test_client()
+    client.set_cookie("session", data["coordinator"]["cookie"])
+    path = PATHS.get(args.path, args.path).format(p=data["project"])
+    for _ in range(3):
+        response = client.get(path)
+        assert response.status_code == 200, response.status_code
+    print(f"{path}: {len(response.data) / 1000:.0f} kB")
+
+    def timed() -> list[float]:
+        times = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        return times
+
+    if args.no_profile:
+        times = timed()
+    else:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        times = timed()
+        profiler.stop()
+        if args.html:
+            Path(args.html).write_text(profiler.output_html())
+        print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(f"p50 {statistics.median(times):.1f} ms, min {min(times):.1f} ms over {args.runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Alembic versions of the plugin (a branch labelled ``minutes``)."""

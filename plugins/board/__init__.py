@@ -1,0 +1,66 @@
+"""The board plugin: the shared kanban of a cooperation project (issue 4).
+
+Columns, tasks (area, responsible organisation, assignees, dates, priority, labels,
+sub-items, milestone link), drag and drop and keyboard moves, live updates, filters,
+“mes tâches”, task templates, CSV export.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from workspace.permissions import ALL_ROLES, Permission
+from workspace.plugins import Commentable, NavItem, Plugin
+
+from . import views_settings, views_tasks  # noqa: F401 - register the routes
+from .api import api_bp
+from .demo import demo
+from .hooks import (
+    milestone_links,
+    my_projects_top,
+    on_project_created,
+    project_form_fields,
+    render_markdown,
+    resolve_task,
+)
+from .mine import root_bp
+from .operations import task_url
+from .views import bp
+
+
+def _on_load(app) -> None:
+    from workspace.operations import project_created
+
+    project_created.connect(on_project_created, weak=False)
+    app.jinja_env.filters.setdefault("board_markdown", render_markdown)
+
+
+plugin = Plugin(
+    name="board",
+    title=_l("Tâches"),
+    blueprint=bp,
+    root_blueprint=root_bp,
+    api=api_bp,
+    permissions=[
+        Permission("board.view", ALL_ROLES),
+        Permission("board.edit", {"director"}, write=True),
+        Permission("board.manage", {"coordinator"}, write=True),
+    ],
+    nav=[NavItem("board.index", _l("Tâches"), "board.view", icon="kanban", order=20)],
+    commentables=[
+        Commentable(
+            "task",
+            resolve=resolve_task,
+            label=lambda task: task.title,
+            url=task_url,
+            permission="board.view",
+        )
+    ],
+    hooks={
+        "milestone_links": milestone_links,
+        "my_projects_top": my_projects_top,
+        "project_form_fields": project_form_fields,
+    },
+    styles=["css/board.css"],
+    scripts=["js/board.js"],
+    demo=demo,
+    on_load=_on_load,
+)

@@ -1,0 +1,75 @@
+"""Column locking and renumbering: positions stay a permutation 0..n-1 per column.
+
+Every operation that changes positions (create, move, archive, restore, delete) first locks
+the project's column rows, then reads the current order and writes the new one. On
+PostgreSQL the lock is ``SELECT … FOR UPDATE``. SQLite has no row locks: the transaction takes
+the database write lock up front with ``BEGIN IMMEDIATE`` (pysqlite begins transactions lazily
+at the first write, so earlier reads hold no lock); a plain deferred transaction could
+deadlock with another writer and fail at once with "database is locked" instead of waiting.
+
+Positions are written with Core UPDATEs: moving a card does not bump the version of the
+cards around it (the version protects edits of a task's content, not its place).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import case, select, update
+
+from workspace.extensions import db
+
+from .models import BoardColumn, Task
+
+
+def lock_columns(project_id: int) -> None:
+    """Serialise position changes of one project's board until the transaction ends."""
+    table = BoardColumn.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(table.c.id)
+            .where(table.c.project_id == project_id)
+            .order_by(table.c.id)
+            .with_for_update()
+        ).all()
+    else:
+        raw = db.session.connection().connection.driver_connection
+        if not raw.in_transaction:
+            raw.execute("BEGIN IMMEDIATE")  # waits (busy timeout) for other writers
+        else:  # this transaction already writes: it holds the write lock until commit
+            db.session.execute(
+                update(table)
+                .where(table.c.project_id == project_id)
+                .values(position=table.c.position)
+            )
+
+
+class Order(list):
+    """The active task ids of one column in order, remembering where each row was."""
+
+    def __init__(self, column_id: int):
+        table = Task.__table__
+        rows = db.session.execute(
+            select(table.c.id, table.c.position)
+            .where(table.c.column_id == column_id, table.c.archived.is_(False))
+            .order_by(table.c.position, table.c.id)
+        ).all()
+        super().__init__(r.id for r in rows)
+        self.column_id = column_id
+        self.before = {r.id: r.position for r in rows}
+
+    def write(self) -> None:
+        """Store positions 0..n-1 (and this column) for the rows that changed, in one UPDATE."""
+        changed = {i: p for p, i in enumerate(self) if self.before.get(i) != p}
+        if not changed:
+            return
+        table = Task.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id.in_(list(changed)))
+            .values(column_id=self.column_id, position=case(changed, value=table.c.id))
+        )
+
+
+def refresh_positions(*tasks: Task) -> None:
+    """Reload column and position of tasks held by the session after a Core UPDATE."""
+    for task in tasks:
+        db.session.refresh(task, ["column_id", "position", "column"])

@@ -1,0 +1,200 @@
+"""Board pages: the board, a column's cards, one card, the archive, the CSV export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from workspace.extensions import db, htmx
+from workspace.models import Area, Membership, Organisation, User
+from workspace.permissions import can, requires
+
+from . import queries
+from .cards import CardRenderer, card_select, load_cards
+from .export import board_csv
+from .models import BoardColumn, Label, Task
+from .queries import PAGE, Filters
+from .setup import ensure_columns
+
+bp = Blueprint("board", __name__, template_folder="templates")
+
+
+def today() -> date:
+    return date.today()
+
+
+def get_task(project_id: int, task_id: int, options=()) -> Task:
+    """The task of this project, or 404 (another project's task is not found here)."""
+    task = db.session.get(Task, task_id, options=options)
+    if task is None or task.project_id != project_id:
+        abort(404)
+    return task
+
+
+def get_column(project_id: int, column_id) -> BoardColumn:
+    column = db.session.get(BoardColumn, column_id) if isinstance(column_id, int) else None
+    if column is None or column.project_id != project_id:
+        abort(404)
+    return column
+
+
+def members(project) -> list[User]:
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id)
+            .order_by(User.name)
+        )
+    )
+
+
+def labels_of(project) -> list[Label]:
+    return list(
+        db.session.scalars(db.select(Label).filter_by(project_id=project.id).order_by(Label.name))
+    )
+
+
+def card_context(project, tasks, columns) -> dict:
+    """What every card needs, and ``render_cards``, which renders (or reuses) their HTML.
+    Per-page constants (translated strings, the icon sprite, the card URL, the done columns)
+    are computed once here, not once per card (see cards.py for the rest of the story)."""
+    card_url = url_for("board.card", project_id=project.id, task_id=0)
+    context = {
+        "today": today(),
+        "extras": queries.card_extras(project, [t.id for t in tasks]),
+        "editable": can(current_user, project, "board.edit"),
+        "done_columns": {c.id for c in columns if c.done},
+        "cardtxt": {
+            "sprite": url_for("static", filename="vendor/icons.svg"),
+            "url": card_url.removesuffix("/0/card") + "/",
+            "areas": {a.value: str(a.label) for a in Area},
+            "urgent": _("Urgente"),
+            "late": _("en retard"),
+            "comments": _("commentaire(s)"),
+            "subtasks": _("Sous-tâches"),
+            "move": _("Déplacer"),
+        },
+    }
+    context["render_cards"] = CardRenderer(project.id, context)
+    return context
+
+
+@bp.route("/")
+@requires("board.view")
+def index(project_id: int):
+    project = g.project
+    columns = ensure_columns(project)
+    if db.session.info.pop("board:new_columns", False):
+        db.session.commit()  # the default columns, created on the first view
+    filters = Filters.from_args(request.args)
+    lanes = filters.group == "org"
+    tasks = queries.first_cards(project.id, filters, today(), lanes)
+    by_column: dict = {}
+    for t in tasks:
+        key = (t.column_id, t.organisation_id) if lanes else t.column_id
+        by_column.setdefault(key, []).append(t)
+    people = members(project)
+    open_task = request.args.get("task", type=int)
+    panel = None
+    if open_task:
+        from .views_tasks import panel_context
+
+        task = db.session.get(Task, open_task)
+        if task is not None and task.project_id == project.id:
+            panel = panel_context(project, task)
+    return render_template(
+        "board/index.html",
+        project=project,
+        columns=columns,
+        by_column=by_column,
+        totals=queries.column_counts(project.id, None, today()),
+        shown=queries.column_counts(project.id, filters, today(), lanes),
+        filters=filters,
+        lanes=_lanes(project) if lanes else None,
+        members=people,
+        labels=labels_of(project),
+        palette_orgs={
+            o.id: o for o in [*project.partners, *(u.organisation for u in people)]
+        }.values(),
+        page_size=PAGE,
+        panel=panel,
+        **card_context(project, tasks, columns),
+    )
+
+
+def _lanes(project) -> list[Organisation | None]:
+    return [*project.partners, None]
+
+
+@bp.route("/columns/<int:column_id>")
+@requires("board.view")
+def column(project_id: int, column_id: int):
+    """One column's cards (a live refresh, or the next page with ``offset``)."""
+    project = g.project
+    col = get_column(project_id, column_id)
+    filters = Filters.from_args(request.args)
+    offset = max(request.args.get("offset", 0, type=int) or 0, 0)
+    tasks = queries.column_page(col, filters, today(), offset)
+    shown = queries.column_counts(project.id, filters, today()).get(col.id, 0)
+    lane = None
+    if filters.group == "org":
+        lane = filters.organisation
+    template = "board/_more.html" if offset else "board/_column.html"
+    return render_template(
+        template,
+        project=project,
+        col=col,
+        cards=tasks,
+        offset=offset,
+        total=queries.column_counts(project.id, None, today()).get(col.id, 0),
+        shown=shown,
+        filters=filters,
+        lane=lane,
+        page_size=PAGE,
+        **card_context(project, tasks, [col]),
+    )
+
+
+@bp.route("/tasks/<int:task_id>/card")
+@requires("board.view")
+def card(project_id: int, task_id: int):
+    task = get_task(project_id, task_id)
+    if task.archived:
+        return ""  # the card leaves the board
+    cards = load_cards(card_select().where(Task.id == task.id))
+    return card_context(g.project, cards, [task.column])["render_cards"](cards)
+
+
+@bp.route("/archive")
+@requires("board.view")
+def archive(project_id: int):
+    tasks = db.session.scalars(
+        db.select(Task)
+        .filter_by(project_id=project_id, archived=True)
+        .order_by(Task.archived_at.desc())
+    ).all()
+    return render_template("board/archive.html", project=g.project, tasks=tasks)
+
+
+@bp.route("/export.csv")
+@requires("board.view")
+def export(project_id: int):
+    project = g.project
+    body = board_csv(project, Filters.from_args(request.args), today())
+    name = f"taches-projet-{project.id}-{today().isoformat()}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
+def wants_fragment() -> bool:
+    return bool(htmx)

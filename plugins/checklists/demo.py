@@ -1,0 +1,117 @@
+"""Demo content (shared/domain/DEMO.md): the GCSMS checklists about half done."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from werkzeug.datastructures import FileStorage
+
+from workspace.uploads import store_upload
+
+from . import operations, queries
+from .models import Status
+
+# Items the partners decided do not apply to this groupement, with their reason.
+NOT_APPLICABLE = {
+    "Vérifier le sort des autorisations des services concernés": (
+        "Le groupement n'exploite aucune autorisation : chaque membre garde les siennes."
+    ),
+    "Déterminer les apports des membres et le capital éventuel": (
+        "Groupement constitué sans capital ; les locaux restent mis à disposition par Apt."
+    ),
+    "Organiser le dialogue social au niveau du groupement": (
+        "Aucun salarié propre la première année : les personnels restent mis à disposition."
+    ),
+}
+IN_PROGRESS = {
+    "Rédiger le projet de convention constitutive",
+    "Répartir les droits des membres et les droits de vote",
+    "Choisir l'administrateur du groupement et préciser ses pouvoirs",
+    "Organiser l'astreinte mutualisée de nuit et de week-end",
+    "Rédiger les conventions de mise à disposition des personnels",
+    "Préparer la demande d'aide au démarrage",
+    "Analyser le régime fiscal du groupement : TVA et impôt sur les sociétés",
+    "Organiser le recueil trimestriel des mesures",
+}
+VERIFIED = {
+    "Formaliser l'accord des parties sur la création du groupement",
+    "Recenser les conventions collectives applicables",
+    "Définir les clés de répartition des charges entre les membres",
+}
+
+
+def letter_of_intent_pdf() -> bytes:
+    """A tiny, valid one-page PDF: the signed letter of intent (invented)."""
+    text = (
+        "BT /F1 14 Tf 60 780 Td (Lettre d'intention - GCSMS Domicile Luberon-Ventoux) Tj "
+        "0 -28 Td /F1 11 Tf (Les trois associations s'accordent pour creer le groupement.) Tj "
+        "0 -18 Td (Signee a Apt le 16 mars 2026 par les trois presidents.) Tj ET"
+    ).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def load_demo(ctx) -> None:
+    """GCSMS checklists, about half done, a few "non applicable", some verified by Julien."""
+    project = ctx.project
+    if operations.setup_of(project) is None:
+        operations.apply_template(project, ctx.people["claire"], "gcsms")
+    directors = [ctx.people[k] for k in ("claire", "karim", "sophie")]
+    julien = ctx.people["julien"]
+    start = project.start_date or ctx.today
+    for s_index, section in enumerate(queries.sections_of(project.id)):
+        for i_index, item in enumerate(section.items):
+            n = s_index * 7 + i_index
+            owner = directors[n % 3]
+            item.responsible_id, item.responsible_org_id = owner.id, owner.organisation_id
+            # Earlier items of a section are done first: the first ~60 % of each section.
+            done = i_index < round(len(section.items) * 0.6)
+            # Done items were due in the past; the others are due in the coming weeks.
+            past = min(start + timedelta(days=20 + 7 * n), ctx.today - timedelta(days=3 + n % 9))
+            item.due_date = past if done else None
+            _progress_item(item, owner, n, done, ctx)
+            if not item.done and item.due_date is None:
+                item.due_date = ctx.today + timedelta(days=10 + 9 * (n % 12))
+            if item.label in VERIFIED:
+                operations.set_verified(item, julien, True)
+
+
+def _progress_item(item, owner, n, done, ctx) -> None:
+    project = ctx.project
+    if item.agreement:
+        letter = FileStorage(
+            io.BytesIO(letter_of_intent_pdf()),
+            filename="lettre-intention-signee.pdf",
+            content_type="application/pdf",
+        )
+        operations.attach_file(item, store_upload(project, letter, ctx.people["claire"]))
+        item.note = "Lettre signée par les trois présidents le 16 mars 2026."
+        operations.set_status(item, ctx.people["claire"], Status.FAIT.value)
+    elif item.label in NOT_APPLICABLE:
+        operations.set_status(item, owner, Status.NON_APPLICABLE.value, NOT_APPLICABLE[item.label])
+    elif item.label in IN_PROGRESS:
+        operations.set_status(item, owner, Status.EN_COURS.value)
+        if n % 2:
+            item.due_date = ctx.today - timedelta(days=5 + n % 20)  # a few are late
+    elif done:
+        operations.set_status(item, owner, Status.FAIT.value)

@@ -1,0 +1,340 @@
+"""Comment operations: post, edit, delete, read markers, counts. Never commit (views do)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, has_request_context, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func
+
+from workspace import notifications
+from workspace.events import publish
+from workspace.extensions import db
+from workspace.models import Membership, Project, utcnow
+from workspace.permissions import REGISTRY, can
+from workspace.plugins import commentable
+
+from .models import MAX_BODY, Comment, CommentRead
+from .render import find_mentions, render_markdown
+
+
+class CommentError(ValueError):
+    """Bad input; ``str(error)`` is the French message for the form."""
+
+    def __init__(self, message, field: str = "body"):
+        super().__init__(message)
+        self.field = field
+
+
+def in_request(fn):
+    """Operations build URLs and render the notice HTML: outside a request (demo, CLI,
+    tests) give them one on the configured public address."""
+
+    @wraps(fn)
+    def wrapped(*args, **kwargs):
+        if has_request_context():
+            return fn(*args, **kwargs)
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            return fn(*args, **kwargs)
+
+    return wrapped
+
+
+def resolve(project: Project, user, object_type: str, object_id: int):
+    """``(Commentable, object)`` if the user may see that object of that project, else None."""
+    c = commentable(object_type)
+    if c is None:
+        return None
+    obj = c.resolve(project, object_id)
+    if obj is None or not can(user, project, c.permission):
+        return None
+    return c, obj
+
+
+def object_url(c, obj, comment_id: int | None = None) -> str:
+    return c.url(obj) + (f"#comment-{comment_id}" if comment_id else "")
+
+
+def check_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CommentError(_l("Le message ne peut pas être vide."))
+    if len(body) > MAX_BODY:
+        raise CommentError(_l("Le message ne peut pas dépasser 10 000 caractères."))
+    return body
+
+
+def members(project: Project, permission: str) -> dict[str, list[int]]:
+    """``{full name: [user ids]}`` of the members allowed to see objects under ``permission``
+    (two members may share a name: a mention of that name reaches both)."""
+    roles = REGISTRY[permission].roles
+    rows = db.session.scalars(db.select(Membership).filter_by(project_id=project.id))
+    out: dict[str, list[int]] = {}
+    for m in rows:
+        if m.roles & roles:
+            out.setdefault(m.user.name, []).append(m.user_id)
+    return out
+
+
+def _notice_html(comment: Comment) -> dict:
+    out = {}
+    for lang in ("fr", "en"):
+        with force_locale(lang):
+            out[lang] = render_template("comments/_comment.html", comment=comment)
+    return out
+
+
+def _publish(verb: str, comment: Comment, actor, c, obj, summary) -> None:
+    data = {
+        "object_type": comment.object_type,
+        "object_id": comment.object_id,
+        "thread": comment.thread_id,
+        "parent": comment.parent_id,
+        "url": object_url(c, obj, comment.id),
+    }
+    # The HTML travels in the room's notice only when every reader of comments may see the
+    # object; otherwise clients fetch it through /since under their own permissions.
+    if REGISTRY[c.permission].roles >= REGISTRY["comments.view"].roles:
+        html = _notice_html(comment)
+        data |= {"html": html["fr"], "html_en": html["en"]}
+    publish(
+        f"comment:{verb}",
+        comment_project(comment),
+        actor,
+        summary,
+        object_id=comment.id,
+        keys=[f"comments:{comment.object_type}:{comment.object_id}"],
+        data=data,
+    )
+
+
+def comment_project(comment: Comment) -> Project:
+    return db.session.get(Project, comment.project_id)
+
+
+@in_request
+def post_comment(project, author, object_type, object_id, body, parent_id=None, key=None):
+    """Create a comment (or return the one already made with the same idempotency key).
+
+    Returns ``(comment, created)``. Raises :class:`CommentError` on bad input and LookupError
+    when the object or the parent does not belong to this project.
+    """
+    found = resolve(project, author, object_type, object_id)
+    if found is None:
+        raise LookupError(object_type)
+    c, obj = found
+    body = check_body(body)
+    if key:
+        same = db.session.scalar(
+            db.select(Comment).filter_by(author_id=author.id, idempotency_key=key)
+        )
+        if same is not None:
+            return same, False
+    parent = None
+    if parent_id:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or (parent.project_id, parent.object_type, parent.object_id) != (
+            project.id,
+            object_type,
+            object_id,
+        ):
+            raise LookupError("parent")
+        parent = db.session.get(Comment, parent.parent_id) if parent.parent_id else parent
+    # Serialise posts per project: ids are then allocated in commit order (no gap a
+    # reconnecting client could miss). SQLite serialises writers anyway.
+    db.session.execute(db.select(Project.id).where(Project.id == project.id).with_for_update())
+    people = members(project, c.permission)
+    comment = Comment(
+        project_id=project.id,
+        object_type=object_type,
+        object_id=object_id,
+        parent_id=parent.id if parent else None,
+        author=author,
+        body=body,
+        html=render_markdown(body, people),
+        idempotency_key=key or None,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    label = c.label(obj)
+    summary = (
+        _l("a répondu dans « %(label)s »", label=label)
+        if parent
+        else _l("a commenté « %(label)s »", label=label)
+    )
+    _publish("created", comment, author, c, obj, summary)
+    _notify(project, author, comment, c, obj, find_mentions(body, people), parent)
+    return comment, True
+
+
+def _notify(project, author, comment, c, obj, mentioned, parent) -> None:
+    url, label = object_url(c, obj, comment.id), c.label(obj)
+    notifications.notify(
+        mentioned,
+        "mention",
+        project,
+        _l("%(name)s vous a mentionné dans « %(label)s »", name=author.name, label=label),
+        url,
+        author,
+    )
+    if parent is None:
+        return
+    allowed = {uid for ids in members(project, c.permission).values() for uid in ids}
+    thread = db.session.scalars(
+        db.select(Comment.author_id).where(
+            (Comment.id == parent.id) | (Comment.parent_id == parent.id)
+        )
+    )
+    participants = (set(thread) & allowed) - set(mentioned)
+    notifications.notify(
+        participants,
+        "reply",
+        project,
+        _l("%(name)s a répondu dans « %(label)s »", name=author.name, label=label),
+        url,
+        author,
+    )
+
+
+def _editable(comment: Comment, actor):
+    if comment.deleted:
+        raise LookupError("deleted")
+    if comment.author_id != actor.id:
+        raise PermissionError
+    project = comment_project(comment)
+    found = resolve(project, actor, comment.object_type, comment.object_id)
+    if found is None:
+        raise LookupError(comment.object_type)
+    return project, found
+
+
+@in_request
+def edit_comment(comment: Comment, actor, body: str) -> None:
+    """Change one's own comment; newly mentioned members are notified."""
+    project, (c, obj) = _editable(comment, actor)
+    body = check_body(body)
+    people = members(project, c.permission)
+    before = find_mentions(comment.body, people)
+    comment.body, comment.html, comment.edited_at = body, render_markdown(body, people), utcnow()
+    db.session.flush()
+    label = c.label(obj)
+    _publish(
+        "edited",
+        comment,
+        actor,
+        c,
+        obj,
+        _l("a modifié un commentaire sur « %(label)s »", label=label),
+    )
+    new = find_mentions(body, people) - before
+    notifications.notify(
+        new,
+        "mention",
+        project,
+        _l("%(name)s vous a mentionné dans « %(label)s »", name=actor.name, label=label),
+        object_url(c, obj, comment.id),
+        actor,
+    )
+
+
+@in_request
+def delete_comment(comment: Comment, actor) -> None:
+    """Delete one's own comment: a tombstone stays so that replies keep their place."""
+    _project, (c, obj) = _editable(comment, actor)
+    comment.body, comment.html, comment.deleted_at = "", "", utcnow()
+    db.session.flush()
+    summary = _l("a supprimé un commentaire sur « %(label)s »", label=c.label(obj))
+    _publish("deleted", comment, actor, c, obj, summary)
+
+
+def thread(project: Project, object_type: str, object_id: int, after: int = 0) -> list[Comment]:
+    """The comments of one object in id order (optionally only those after ``after``)."""
+    return list(
+        db.session.scalars(
+            db.select(Comment)
+            .filter_by(project_id=project.id, object_type=object_type, object_id=object_id)
+            .where(Comment.id > after)
+            .order_by(Comment.id)
+        )
+    )
+
+
+def mark_read(user, project: Project, object_type: str, object_id: int, last_id: int | None = None):
+    """Remember the last comment seen (never goes backwards)."""
+    latest = (
+        db.session.scalar(
+            db.select(func.max(Comment.id)).filter_by(
+                project_id=project.id, object_type=object_type, object_id=object_id
+            )
+        )
+        or 0
+    )
+    seen = min(last_id, latest) if last_id is not None else latest
+    row = db.session.scalar(
+        db.select(CommentRead).filter_by(
+            user_id=user.id, project_id=project.id, object_type=object_type, object_id=object_id
+        )
+    )
+    if row is None:
+        row = CommentRead(
+            user_id=user.id,
+            project_id=project.id,
+            object_type=object_type,
+            object_id=object_id,
+            last_seen_id=0,
+        )
+        db.session.add(row)
+    row.last_seen_id = max(row.last_seen_id or 0, seen)
+
+
+def unread(user, project: Project) -> dict[tuple[str, int], int]:
+    """``{(object_type, object_id): unread count}`` for one user in one query."""
+    r = CommentRead
+    rows = db.session.execute(
+        db.select(Comment.object_type, Comment.object_id, func.count(Comment.id))
+        .outerjoin(
+            r,
+            and_(
+                r.user_id == user.id,
+                r.project_id == Comment.project_id,
+                r.object_type == Comment.object_type,
+                r.object_id == Comment.object_id,
+            ),
+        )
+        .where(Comment.project_id == project.id, Comment.author_id != user.id)
+        .where(Comment.deleted_at.is_(None), Comment.id > func.coalesce(r.last_seen_id, 0))
+        .group_by(Comment.object_type, Comment.object_id)
+    )
+    return {(t, i): n for t, i, n in rows}
+
+
+def counts(project: Project, object_type: str) -> dict[int, int]:
+    """``{object_id: number of (not deleted) comments}`` for one type, in one query."""
+    rows = db.session.execute(
+        db.select(Comment.object_id, func.count(Comment.id))
+        .where(Comment.project_id == project.id, Comment.object_type == object_type)
+        .where(Comment.deleted_at.is_(None))
+        .group_by(Comment.object_id)
+    )
+    return dict(rows.all())
+
+
+def recent_threads(project: Project, limit: int = 40) -> list[dict]:
+    """Objects with comments, most recently active first, with their latest comment."""
+    last = func.max(Comment.id).label("last")
+    rows = db.session.execute(
+        db.select(Comment.object_type, Comment.object_id, last, func.count(Comment.id))
+        .where(Comment.project_id == project.id, Comment.deleted_at.is_(None))
+        .group_by(Comment.object_type, Comment.object_id)
+        .order_by(last.desc())
+        .limit(limit)
+    ).all()
+    latest = {
+        c.id: c
+        for c in db.session.scalars(db.select(Comment).where(Comment.id.in_([r[2] for r in rows])))
+    }
+    return [
+        {"type": t, "id": i, "count": n, "latest": latest.get(last_id)} for t, i, last_id, n in rows
+    ]

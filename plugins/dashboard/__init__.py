@@ -1,0 +1,84 @@
+"""The project dashboard (« tableau de bord »), the portfolio, funder reports and the calendar.
+
+The dashboard assembles every plugin's ``widgets`` through the plugin contract and knows none
+by name. Each card refreshes itself live: on the notices named by the widget's optional
+``live`` attribute (``"task:* column:*"``), else on any notice (throttled).
+
+Hooks used: ``report_sections(project, period)`` → ``[{"title", "html", "order"?}]``,
+``calendar_items(project)`` → ``[{"date", "title", "url", "kind", "overdue"}]``,
+``portfolio_alerts(project)`` → ``[{"text", "url", "level"}]``,
+``indicator_status_counts(project)`` → ``{"counts", "labels", "tones"}``.
+Hook provided: ``my_projects_top`` (a link to the portfolio).
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from workspace.permissions import ALL_ROLES, Permission
+from workspace.plugins import NavItem, Plugin, Widget
+
+from . import views_reports  # noqa: F401 - registers the report routes
+from . import widgets as w
+from .portfolio import bp as portfolio_bp
+from .portfolio import my_projects_link
+from .views import bp
+
+_stage = Widget(
+    "dashboard_stage",
+    _l("Étape et prochaines échéances"),
+    "dashboard/_widget_stage.html",
+    w.stage,
+    "dashboard.view",
+    order=5,
+)
+_reminders = Widget(
+    "dashboard_reminders",
+    _l("Rappels"),
+    "dashboard/_widget_reminders.html",
+    w.reminders,
+    "dashboard.view",
+    order=8,
+)
+_activity = Widget(
+    "dashboard_activity",
+    _l("Activité récente"),
+    "dashboard/_widget_activity.html",
+    w.activity,
+    "activity.view",
+    order=90,
+)
+_members = Widget(
+    "dashboard_members",
+    _l("Membres par organisation"),
+    "dashboard/_widget_members.html",
+    w.members,
+    "members.view",
+    order=95,
+)
+_stage.live = "project:* report:* measurement:* milestone:*"
+_reminders.live = "report:* measurement:* indicator:* milestone:*"
+_activity.live = "*"
+_members.live = "member:* project:*"
+
+plugin = Plugin(
+    name="dashboard",
+    title=_l("Tableau de bord"),
+    blueprint=bp,
+    root_blueprint=portfolio_bp,
+    permissions=[
+        Permission("dashboard.view", ALL_ROLES),
+        # Generating a report writes only a file and a log line: every role may, the funder too.
+        Permission("dashboard.report", ALL_ROLES),
+    ],
+    nav=[
+        NavItem(
+            "dashboard.index",
+            _l("Tableau de bord"),
+            "dashboard.view",
+            icon="layout-dashboard",
+            order=10,
+        )
+    ],
+    widgets=[_stage, _reminders, _activity, _members],
+    hooks={"my_projects_top": my_projects_link},
+    styles=["css/dashboard.css"],
+)

@@ -1,0 +1,29 @@
+"""The log of generated funder reports (« bilans »)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workspace.extensions import db
+from workspace.models import IdMixin, StoredFile, User, UTCDateTime, utcnow
+
+
+class Report(IdMixin, db.Model):
+    """One generated report file: which period, which format, who, when, how long it took."""
+
+    __tablename__ = "dashboard_report"
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(10))
+    format: Mapped[str] = mapped_column(String(5))
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    generated_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+    file: Mapped[StoredFile] = relationship(lazy="joined")
+    generated_by: Mapped[User] = relationship(lazy="joined")

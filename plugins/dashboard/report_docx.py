@@ -1,0 +1,112 @@
+"""The report as a DOCX document: the cover, then each section's HTML turned into paragraphs,
+lists and tables; a section's inline SVG charts become PNG pictures (report_png.py)."""
+
+from __future__ import annotations
+
+import io
+
+from flask_babel import gettext as _
+from lxml import html as lxml_html
+
+from workspace.formats import long_date
+
+from . import report_png
+
+HEADINGS = {"h2": 2, "h3": 3, "h4": 4}
+
+
+def build(ctx: dict) -> bytes:
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.styles["Normal"].font.name = "DejaVu Sans"
+    doc.styles["Normal"].font.size = Pt(10)
+    project, period = ctx["project"], ctx["period"]
+    doc.add_heading(_("Bilan du projet"), level=0)
+    doc.add_heading(project.name, level=1)
+    doc.add_paragraph(_("Période : %(p)s", p=period["label"]))
+    _pairs(
+        doc,
+        [
+            (_("Forme de coopération"), project.form_label),
+            (_("Territoire"), project.territory or "—"),
+            (_("Partenaires"), ", ".join(o.name for o in project.partners) or "—"),
+            (_("Financeur"), ", ".join(ctx["funders"]) or "—"),
+            (_("Accompagnement"), ", ".join(ctx["advisers"]) or "—"),
+            (_("Évaluation"), ", ".join(ctx["evaluators"]) or "—"),
+            (_("Généré le"), long_date(ctx["generated_at"])),
+        ],
+    )
+    doc.add_heading(_("Résumé"), level=1)
+    doc.add_paragraph(project.summary or "—")
+    doc.add_heading(_("Étape du projet"), level=1)
+    doc.add_paragraph(str(project.stage_enum.label))
+    for section in ctx["sections"]:
+        doc.add_heading(section["title"], level=1)
+        _html_into(doc, section["html"])
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _pairs(doc, rows) -> None:
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(label), str(value)
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _html_into(doc, fragment: str) -> None:
+    if not fragment.strip():
+        return
+    root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    _walk(doc, root)
+
+
+def _walk(doc, el) -> None:
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in HEADINGS:
+            doc.add_heading(_text(child), level=HEADINGS[tag])
+        elif tag == "p":
+            doc.add_paragraph(_text(child))
+        elif tag in ("ul", "ol"):
+            style = "List Bullet" if tag == "ul" else "List Number"
+            for li in child.findall("li"):
+                doc.add_paragraph(_text(li), style=style)
+        elif tag == "table":
+            _table(doc, child)
+        elif tag == "svg" or tag.endswith("}svg"):
+            _picture(doc, child)
+        elif tag in ("div", "section", "article"):
+            _walk(doc, child)
+        elif tag and _text(child):
+            doc.add_paragraph(_text(child))
+
+
+def _picture(doc, svg) -> None:
+    """A chart as a PNG picture, at most 16 cm wide; nothing if it cannot be drawn."""
+    from docx.shared import Cm
+
+    data = report_png.png(svg)
+    if data is not None:  # 0.03 cm per SVG unit: a 560-unit chart is 16 cm wide
+        doc.add_picture(io.BytesIO(data), width=Cm(min(16.0, 0.03 * float(svg.get("width")))))
+
+
+def _table(doc, el) -> None:
+    rows = el.xpath(".//tr")
+    if not rows:
+        return
+    width = max(len(r.xpath("./th|./td")) for r in rows)
+    table = doc.add_table(rows=0, cols=width)
+    table.style = "Table Grid"
+    for r in rows:
+        cells = table.add_row().cells
+        for i, c in enumerate(r.xpath("./th|./td")):
+            cells[i].text = _text(c)

@@ -1,0 +1,79 @@
+"""Report pages: choose a period, preview the printable HTML, generate PDF / DOCX (logged)."""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from workspace.extensions import db, htmx
+from workspace.feedback import toast
+from workspace.permissions import requires
+from workspace.uploads import send_stored
+
+from . import periods, reports
+from .models import Report
+from .views import bp
+
+
+def _period_or_400(text: str) -> dict:
+    try:
+        return periods.parse(text)
+    except ValueError as exc:
+        abort(400, str(exc))
+
+
+@bp.route("/reports")
+@requires("dashboard.view")
+def reports_page(project_id: int):
+    return _page()
+
+
+def _page(error: str | None = None, status: int = 200):
+    log = db.session.scalars(
+        db.select(Report).filter_by(project_id=g.project.id).order_by(Report.id.desc()).limit(30)
+    ).all()
+    period = request.values.get("period") or periods.default_period()
+    return render_template(
+        "dashboard/reports.html",
+        choices=periods.choices(g.project),
+        period=period[:10],
+        log=log,
+        error=error,
+    ), status
+
+
+@bp.route("/reports/view")
+@requires("dashboard.view")
+def report_html(project_id: int):
+    """The printable report in the browser (print it or save it as PDF from there)."""
+    period = _period_or_400(request.args.get("period", periods.default_period()))
+    return reports.html(g.project, period, printable=True)
+
+
+@bp.route("/reports/generate", methods=["POST"])
+@requires("dashboard.report")
+def generate(project_id: int):
+    fmt = request.form.get("format", "pdf")
+    try:
+        period = periods.parse(request.form.get("period", ""))
+    except ValueError as exc:
+        return _result(None, str(exc))
+    if fmt not in reports.FORMATS:
+        return _result(None, _("Format inconnu : choisissez PDF ou DOCX."))
+    report = reports.generate(g.project, current_user, period, fmt)
+    db.session.commit()
+    if not htmx:
+        return send_stored(report.file)
+    toast(_("Bilan généré."))
+    return _result(report, None)
+
+
+def _result(report, error):
+    if htmx:
+        return render_template("dashboard/_report_result.html", report=report, error=error), (
+            400 if error else 200
+        )
+    if error:
+        return _page(error, 400)
+    return send_stored(report.file)

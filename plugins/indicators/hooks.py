@@ -1,0 +1,92 @@
+"""What the indicators plugin gives others: dashboard widgets, calendar, alerts (the report
+section is in report.py)."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from workspace.extensions import db
+
+from . import queries
+from . import status as st
+from .models import Indicator, Measurement
+from .values import format_value, period_label
+
+
+def widget_lights(project, user) -> dict:
+    """Dashboard card: the traffic lights of every indicator (bounded queries)."""
+    rows = queries.rows(project.id)
+    return {"rows": rows, "counts": queries.counts(rows), "st": st, "fmt": format_value}
+
+
+def widget_reviews(project, user) -> dict | None:
+    """Dashboard card: open questions of the evaluator and measurements awaiting review."""
+    rows = queries.rows(project.id)
+    to_review = sum(r.to_review for r in rows)
+    questions = queries.open_question_reviews(project.id)
+    if not rows:
+        return None
+    return {"to_review": to_review, "questions": questions[:5], "n_questions": len(questions)}
+
+
+def status_counts(project) -> dict:
+    """``{status: count}`` of the project's indicators (portfolio traffic lights)."""
+    rows = queries.rows(project.id)
+    if not rows:
+        return None
+    return {"counts": queries.counts(rows), "labels": st.LABELS, "tones": st.TONES}
+
+
+def portfolio_alerts(project) -> list[dict]:
+    """Alerts for the portfolio: off-track indicators, late measurements, open questions."""
+    rows = queries.rows(project.id)
+    url = url_for("indicators.index", project_id=project.id)
+    alerts = []
+    off = sum(r.status == st.OFF_TRACK for r in rows)
+    if off:
+        alerts.append(
+            {"text": _("%(n)d indicateur(s) en retard", n=off), "url": url, "level": "danger"}
+        )
+    late = sum(i["overdue"] for i in queries.due_items(project, rows))
+    if late:
+        alerts.append(
+            {"text": _("%(n)d mesure(s) à saisir en retard", n=late), "url": url, "level": "warn"}
+        )
+    questions = sum(r.open_questions for r in rows)
+    if questions:
+        alerts.append(
+            {
+                "text": _("%(n)d question(s) de l'évaluation en attente", n=questions),
+                "url": url,
+                "level": "warn",
+            }
+        )
+    return alerts
+
+
+def calendar_items(project) -> list[dict]:
+    """Due dates of the measurements not yet entered (reporting calendar and reminders)."""
+    return queries.due_items(project, queries.rows(project.id))
+
+
+def resolve_indicator(project, object_id):
+    ind = db.session.get(Indicator, object_id)
+    return ind if ind is not None and ind.project_id == project.id else None
+
+
+def resolve_measurement(project, object_id):
+    m = db.session.get(Measurement, object_id)
+    return m if m is not None and m.project_id == project.id else None
+
+
+def indicator_url(ind) -> str:
+    return url_for("indicators.detail", project_id=ind.project_id, indicator_id=ind.id)
+
+
+def measurement_url(m) -> str:
+    return indicator_url(m.indicator) + f"#measurement-{m.id}"
+
+
+def measurement_label(m) -> str:
+    return f"{m.indicator.name} — {period_label(m.period)}"

@@ -1,0 +1,228 @@
+"""Webhooks: queued with the event (not after a rollback), signed, delivered by the worker with
+retries after a failure, SSRF refusals, and the coordinators' page."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from workspace.api import ssrf, webhooks
+from workspace.api.models import Webhook, WebhookDelivery
+from workspace.api.ssrf import UnsafeUrl, check_url
+from workspace.extensions import db
+from workspace.models import utcnow
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 answering the given status codes in turn."""
+
+    def __init__(self, codes):
+        self.codes = list(codes)
+        self.received: list[tuple[dict, bytes]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.received.append((dict(self.headers), body))
+                code = outer.codes.pop(0) if outer.codes else 200
+                self.send_response(code)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def public_dns(monkeypatch):
+    """No network in tests: names resolve to a public address, except the local ones."""
+    real = ssrf.resolve
+
+    def fake(host, port):
+        if host in ("localhost", "loopback.test"):
+            return ["127.0.0.1"]
+        if host.replace(".", "").isdigit() or ":" in host:
+            return real(host, port)
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr(ssrf, "resolve", fake)
+
+
+@pytest.fixture
+def allow_private(app):
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = "1"
+    yield
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = "0"
+
+
+def _hook(project, url, events=("*",)):
+    hook = Webhook(project_id=project.id, url=url, secret="s3cret", events=list(events))
+    db.session.add(hook)
+    db.session.commit()
+    return hook
+
+
+def _verify(secret: str, headers: dict, body: bytes) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, headers["X-Coopilote-Signature"])
+
+
+def test_signed_delivery_with_retry_after_500(roles_project, api_for, allow_private, app):
+    project, people = roles_project
+    receiver = Receiver([500, 200])
+    try:
+        hook = _hook(project, receiver.url, ["project:*"])
+        api = api_for(people["coordinator"])
+        url = f"/api/v1/projects/{project.id}"
+        r = api.patch(url, {"summary": "Nouveau résumé"}, headers={"If-Match": "*"})
+        assert r.status_code == 200
+        delivery = db.session.scalar(db.select(WebhookDelivery))
+        assert delivery.event == "project:updated" and delivery.status == "pending"
+        assert webhooks.deliver_due() == 1
+        db.session.refresh(delivery)
+        assert delivery.status == "pending" and delivery.last_status == 500
+        assert delivery.attempts == 1 and delivery.next_attempt_at > utcnow()
+        assert webhooks.deliver_due() == 0  # not due yet: backoff
+        delivery.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert webhooks.deliver_due() == 1
+        db.session.refresh(delivery)
+        assert delivery.status == "delivered" and delivery.attempts == 2
+        headers, body = receiver.received[-1]
+        assert _verify(hook.secret, headers, body)
+        assert not _verify("wrong", headers, body)
+        payload = json.loads(body)
+        assert payload["event"] == "project:updated" and payload["project"]["id"] == project.id
+        assert headers["X-Coopilote-Event"] == "project:updated"
+    finally:
+        receiver.close()
+
+
+def test_background_worker_delivers_after_commit(roles_project, api_for, allow_private, app):
+    project, people = roles_project
+    receiver = Receiver([200])
+    app.config["WEBHOOKS_WORKER"] = True
+    try:
+        _hook(project, receiver.url)
+        api = api_for(people["coordinator"])
+        api.patch(f"/api/v1/projects/{project.id}", {"summary": "x"}, headers={"If-Match": "*"})
+        worker = app.extensions["coopilote.webhook_worker"]
+        for _ in range(100):
+            if receiver.received:
+                break
+            threading.Event().wait(0.05)
+        assert receiver.received
+    finally:
+        app.config["WEBHOOKS_WORKER"] = False
+        app.extensions.pop("coopilote.webhook_worker").stop()
+        worker.join(5)
+        receiver.close()
+
+
+def test_nothing_queued_for_other_events_or_after_rollback(roles_project):
+    from workspace import operations
+
+    project, people = roles_project
+    _hook(project, "https://example.org/hook", ["task:*"])
+    operations.update_project(project, people["coordinator"], summary="x")
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count(WebhookDelivery.id))) == 0
+    hook = db.session.scalar(db.select(Webhook))
+    hook.events = ["*"]
+    db.session.commit()
+    operations.update_project(project, people["coordinator"], summary="y")
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(WebhookDelivery.id))) == 0
+
+
+def test_failed_after_max_attempts(roles_project, allow_private):
+    from workspace import operations
+
+    project, people = roles_project
+    receiver = Receiver([500] * 10)
+    try:
+        _hook(project, receiver.url)
+        operations.update_project(project, people["coordinator"], summary="x")
+        db.session.commit()
+        delivery = db.session.scalar(db.select(WebhookDelivery))
+        for _ in range(webhooks.MAX_ATTEMPTS):
+            delivery.next_attempt_at = utcnow() - timedelta(seconds=1)
+            db.session.commit()
+            webhooks.deliver_due()
+            db.session.refresh(delivery)
+        assert delivery.status == "failed" and delivery.attempts == webhooks.MAX_ATTEMPTS
+    finally:
+        receiver.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://10.1.2.3/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/hook",
+        "http://localhost:8080/hook",
+        "https://loopback.test/hook",
+        "http://192.168.1.10/",
+        "http://0.0.0.0/",
+        "ftp://example.org/",
+        "http://user:pw@example.org/",
+    ],
+)
+def test_ssrf_refused(url):
+    with pytest.raises(UnsafeUrl):
+        check_url(url)
+
+
+def test_ssrf_checked_again_at_delivery(roles_project):
+    from workspace import operations
+
+    project, people = roles_project
+    _hook(project, "http://127.0.0.1:9/hook")  # saved while allowed, then forbidden
+    operations.update_project(project, people["coordinator"], summary="x")
+    db.session.commit()
+    webhooks.deliver_due()
+    delivery = db.session.scalar(db.select(WebhookDelivery))
+    assert delivery.status == "failed" and "refusée" in delivery.last_error
+
+
+def test_webhooks_page(roles_project, login_as):
+    project, people = roles_project
+    url = f"/projects/{project.id}/webhooks"
+    assert login_as(None).get(url).status_code == 302
+    for who, code in [("outsider", 404), ("admin", 404), ("funder", 403), ("director", 403)]:
+        assert login_as(people[who]).get(url).status_code == code, who
+        r = login_as(people[who]).post(url, data={"url": "https://example.org/h", "events": "*"})
+        assert r.status_code == code
+    c = login_as(people["coordinator"])
+    assert c.get(url).status_code == 200
+    r = c.post(url, data={"url": "http://127.0.0.1/h", "events": "*", "active": "y"})
+    assert r.status_code == 400 and "réseau privé" in r.get_data(as_text=True)
+    assert c.post(url, data={"url": "https://example.org/h"}).status_code == 400  # no event
+    assert c.post(url, data={"url": "x" * 600, "events": "*"}).status_code == 400
+    assert c.post(url, data={"url": "https://example.org/h", "events": "nope"}).status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Webhook.id))) == 0
+    r = c.post(url, data={"url": "https://example.org/h", "events": ["task:*"], "active": "y"})
+    assert r.status_code == 302
+    hook = db.session.scalar(db.select(Webhook))
+    assert hook.events == ["task:*"] and len(hook.secret) > 20
+    assert c.post(f"{url}/{hook.id}/ping").status_code == 302
+    page = c.get(url).get_data(as_text=True)
+    assert "ping" in page and "Journal des envois" in page
+    assert c.post(f"{url}/{hook.id}/delete").status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Webhook.id))) == 0

@@ -1,0 +1,155 @@
+"""A live server (the session app, with Socket.IO) and Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            # One xdist worker for all browser tests: one server, one Chromium.
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _InFlight:
+    """The app behind a count of the HTTP requests being handled (Socket.IO's long-lived
+    connections aside): a test ends only once the server is done with its pages, otherwise a
+    request still running deadlocks with the emptying of the database (TRUNCATE on PostgreSQL)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/socket.io"):
+            return self.app(environ, start_response)
+        with self.lock:
+            self.count += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                self.count -= 1
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+@pytest.fixture(scope="session")
+def _in_flight(app):
+    return _InFlight(app)
+
+
+@pytest.fixture(scope="session")
+def live_server(_in_flight):
+    port = _free_port()
+    server = make_server("127.0.0.1", port, _in_flight, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: `make chromium` installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def _skip_tours(user) -> None:
+    """Record every first-visit tour as seen, so its modal does not cover the page under test."""
+    from workspace.extensions import db
+    from workspace.tour import TOURS, mark_seen
+
+    for tour in TOURS:
+        mark_seen(user, tour)
+    db.session.commit()
+
+
+@pytest.fixture
+def page_for(chromium, live_server, _in_flight):
+    """``page_for(user)`` → a Playwright page in its own browser context, signed in.
+
+    The first-visit tour is marked seen unless ``tours=True`` (the tour's own tests)."""
+    contexts = []
+
+    def make(user, viewport=None, tours=False):
+        if not tours:
+            _skip_tours(user)
+        context = chromium.new_context(
+            viewport=viewport or {"width": 1366, "height": 768}, locale="fr-FR"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server + "/login")
+        page.fill("input[name=email]", user.email)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        return page
+
+    yield make
+    for c in contexts:
+        c.close()
+    _in_flight.wait_idle()  # before the database is emptied
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 10.0) -> None:
+    """Poll a JavaScript function until it returns true.
+
+    Playwright's ``wait_for_function`` polls inside the page with ``eval``, which our CSP
+    (no 'unsafe-eval') refuses; ``page.evaluate`` goes through the DevTools protocol instead.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as a test artefact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

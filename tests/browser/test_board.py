@@ -1,0 +1,143 @@
+"""The board in real browsers: drag and drop seen live by another director, the funder's
+read-only board, the keyboard move announced to screen readers.
+
+After a move, both columns and the card refresh themselves (from the mover's script and from the
+realtime notice) in any order: assertions wait for the final state, and the card's id must never
+be on the page twice (``watch_duplicates``).
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from plugins.board import operations as ops
+from plugins.board.setup import ensure_columns
+from tests.browser.live import joined, max_seen, settled, watch, watch_duplicates
+from tests.factories import create_project, create_user
+from workspace.extensions import db
+
+
+def _board():
+    claire = create_user("Claire Martin")
+    karim = create_user("Karim Benali")
+    pierre = create_user("Pierre Garnier")
+    project = create_project(
+        {claire: "director", karim: "director", pierre: "funder"}, coordinators=[claire]
+    )
+    columns = ensure_columns(project)
+    tasks = [
+        ops.create_task(project, claire, columns[0], title=f"Tâche {i}", area="rh")
+        for i in range(3)
+    ]
+    db.session.commit()
+    return project, columns, tasks, {"claire": claire, "karim": karim, "pierre": pierre}
+
+
+def _open(page, url):
+    """Go to the board; dismiss a first-visit dialog (the help tour) if the layout shows one."""
+    page.goto(url)
+    page.wait_for_load_state("load")
+    skip = page.locator("dialog[open] button", has_text="Passer")
+    if skip.count():
+        skip.first.click()
+        page.wait_for_selector("dialog[open]", state="detached", timeout=5000)
+
+
+def _drag(page, source, target):
+    box = page.locator(source).bounding_box()
+    dest = page.locator(target).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 16):
+        page.mouse.move(
+            box["x"] + (dest["x"] + 40 - box["x"]) * step / 15,
+            box["y"] + (dest["y"] + 30 - box["y"]) * step / 15,
+        )
+        page.wait_for_timeout(30)
+    page.mouse.up()
+
+
+def test_drag_seen_live_by_another_director(page_for, live_server):
+    project, columns, tasks, people = _board()
+    url = f"{live_server}/projects/{project.id}/board/"
+    first = page_for(people["claire"])
+    _open(first, url)
+    second = page_for(people["karim"])
+    _open(second, url)
+    # Both sockets joined the project room (each sees the other's presence).
+    first.wait_for_selector(f"#presence [data-user-id='{people['karim'].id}']")
+    second.wait_for_selector(f"#presence [data-user-id='{people['claire'].id}']")
+    task = tasks[1]
+    watch(second)
+    watch_duplicates(second, f"t{task.id}")
+    _drag(first, f"#t{task.id} .tm", f".bcol-body[data-col='{columns[1].id}']")
+    # Karim's board shows the card in « En cours » without reloading.
+    second.wait_for_selector(f".bcol-body[data-col='{columns[1].id}'] #t{task.id}")
+    settled(second)
+    assert second.locator(f".bcol-body[data-col='{columns[0].id}'] #t{task.id}").count() == 0
+    assert second.locator(f"#t{task.id}").count() == 1
+    assert max_seen(second) == {f"t{task.id}": 1}
+    db.session.expire_all()
+    assert ops.Order(columns[1].id) == [task.id]
+
+
+def test_funder_board_has_no_controls(page_for, live_server):
+    project, _columns, tasks, people = _board()
+    page = page_for(people["pierre"])
+    _open(page, f"{live_server}/projects/{project.id}/board/")
+    page.wait_for_selector(f"#t{tasks[0].id}")
+    assert page.locator("#board[data-editable]").count() == 0
+    assert page.locator("#board button, #board .quick-add, .tc .mv").count() == 0
+    assert page.get_by_text("Nouvelle tâche").count() == 0
+    assert page.locator("#move-dialog").count() == 0
+    grip = page.evaluate("getComputedStyle(document.querySelector('.tc'), '::after').content")
+    assert grip in ("none", "normal", "")
+
+
+def test_keyboard_move_is_announced(page_for, live_server):
+    project, columns, tasks, people = _board()
+    page = page_for(people["claire"])
+    _open(page, f"{live_server}/projects/{project.id}/board/")
+    joined(page, people["claire"])  # its own notices reach the page
+    watch(page)
+    watch_duplicates(page, f"t{tasks[0].id}", f"t{tasks[1].id}")
+    card = page.locator(f"#t{tasks[0].id}")
+    card.focus()
+    page.keyboard.press("Alt+ArrowRight")
+    page.wait_for_selector(f".bcol-body[data-col='{columns[1].id}'] #t{tasks[0].id}")
+    expect(page.locator("#live-announcer")).to_contain_text("déplacée vers En cours")
+    settled(page, 1)  # both columns and the card refreshed: the focus stayed on the card
+    expect(page.locator(f".bcol-body[data-col='{columns[1].id}'] #t{tasks[0].id}")).to_be_focused()
+    # Then down one place inside « À faire » with Alt+↓ for the next card.
+    page.locator(f"#t{tasks[1].id}").focus()
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("#live-announcer")).to_contain_text("position 2")
+    settled(page, 2)
+    expect(page.locator(f"#t{tasks[1].id}")).to_be_focused()
+    assert max_seen(page) == {f"t{tasks[0].id}": 1, f"t{tasks[1].id}": 1}
+    db.session.expire_all()
+    assert ops.Order(columns[0].id) == [tasks[2].id, tasks[1].id]
+
+
+def test_move_dialog(page_for, live_server):
+    project, columns, tasks, people = _board()
+    page = page_for(people["karim"])
+    _open(page, f"{live_server}/projects/{project.id}/board/")
+    card_id = f"t{tasks[2].id}"
+    joined(page, people["karim"])
+    watch(page)
+    watch_duplicates(page, card_id)
+    page.locator(f"#{card_id} .mv").click()
+    page.get_by_label("Colonne", exact=True).select_option(str(columns[2].id))
+    page.get_by_label("Position dans la colonne").fill("1")
+    page.get_by_role("button", name="Déplacer", exact=True).click()
+    expect(page.locator("#live-announcer")).to_contain_text("déplacée vers")
+    # The final state: the server's order, both columns refreshed, one card, focused.
+    settled(page, 1)
+    moved = page.locator(f".bcol-body[data-col='{columns[2].id}'] #{card_id}")
+    expect(moved).to_be_focused()
+    expect(page.locator(f"#{card_id}")).to_be_focused()
+    expect(page.locator(f"#{card_id}")).to_have_count(1)
+    assert max_seen(page) == {card_id: 1}  # never twice, even for a moment
+    db.session.expire_all()
+    assert ops.Order(columns[2].id) == [tasks[2].id]

@@ -1,0 +1,172 @@
+"""Two browsers: one comments, the other sees it and its unread count without reloading."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import create_project, create_user
+from tests.plugins.comments.xss import PAYLOADS
+from workspace.extensions import db
+from workspace.plugins import commentable
+
+
+def _people():
+    claire = create_user("Claire Martin")
+    karim = create_user("Karim Benali")
+    julien = create_user("Julien Faure")
+    project = create_project(
+        {claire: "director", karim: "director", julien: "adviser"}, coordinators=[claire]
+    )
+    return project, claire, karim, julien
+
+
+def _post(page, text):
+    page.fill("form[data-comment-form] textarea", text)
+    page.click("form[data-comment-form] button[type=submit]")
+
+
+def _connected(page, timeout=10.0):
+    """Wait for the page's Socket.IO connection (polled from Python: the CSP forbids eval), then
+    for its join of the project's room (its own avatar in #presence): notices, typing and
+    replies only reach a page once it has joined."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate("() => !!(window.Coop && Coop.socket && Coop.socket.connected)"):
+            me = page.evaluate("() => document.body.dataset.user")
+            expect(page.locator(f"#presence [data-user-id='{me}']")).to_be_attached()
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("socket not connected")
+
+
+def test_project_thread_is_live_with_unread_count_and_typing(page_for, live_server):
+    project, claire, karim, _julien = _people()
+    base = f"{live_server}/projects/{project.id}/comments"
+    reader = page_for(karim)
+    reader.goto(base + "/")
+    expect(reader.locator("[data-project-unread]")).to_contain_text("Tout est lu")
+    _connected(reader)  # the unread count below changes live
+    writer = page_for(claire)
+    writer.goto(f"{base}/thread/project/{project.id}")
+    _connected(writer)
+    _post(writer, "Premier message **important**")
+    expect(writer.locator("article.comment")).to_have_count(1)
+    expect(writer.locator("form[data-comment-form] textarea")).to_have_value("")
+    # The reader's unread count updates without reloading.
+    expect(reader.locator("[data-project-unread]")).to_contain_text("1 message non lu")
+    expect(reader.locator("[data-thread-unread]")).to_contain_text("1 non lu")
+    reader.click("text=Discussion générale du projet")
+    expect(reader.locator("article.comment strong", has_text="important")).to_be_visible()
+    _connected(reader)
+    # Typing indicator, then a live comment appears once.
+    writer.locator("form[data-comment-form] textarea").press_sequentially("Deu")
+    expect(reader.locator(".typing")).to_contain_text("Claire Martin est en train d")
+    with reader.expect_response(lambda r: r.url.endswith("/comments/read")):
+        _post(writer, "Deuxième message")
+        expect(reader.locator("article.comment")).to_have_count(2)
+    expect(reader.locator("article.comment").nth(1)).to_contain_text("Deuxième message")
+    # Having seen it live, the reader has nothing unread.
+    reader.goto(base + "/")
+    expect(reader.locator("[data-project-unread]")).to_contain_text("Tout est lu")
+
+
+def test_reply_edit_delete_and_mention_autocomplete(page_for, live_server):
+    project, claire, karim, _julien = _people()
+    url = f"{live_server}/projects/{project.id}/comments/thread/project/{project.id}"
+    writer = page_for(claire)
+    writer.goto(url)
+    box = writer.locator("form[data-comment-form] textarea")
+    box.press_sequentially("Bonjour @Jul")
+    option = writer.locator(".mention-list [role=option]", has_text="Julien Faure")
+    expect(option).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("Enter")
+    expect(box).to_have_value("Bonjour @Julien Faure ")
+    writer.click("form[data-comment-form] button[type=submit]")
+    mention = writer.locator("article.comment .mention")
+    expect(mention).to_have_text("@Julien Faure")
+    watcher = page_for(karim)
+    watcher.goto(url)
+    _connected(watcher)
+    watcher.click("[data-action=reply]")
+    _post(watcher, "Une réponse")
+    expect(writer.locator(".replies article.comment")).to_contain_text("Une réponse")
+    # Karim cannot edit Claire's comment: no such control on his page.
+    expect(watcher.locator("article.comment").first.locator("[data-action=edit]")).to_have_count(0)
+    first = writer.locator("article.comment").first
+    first.locator("[data-action=edit]").click()
+    writer.fill("form.comment-edit textarea", "Bonjour à tous")
+    writer.click("form.comment-edit button[type=submit]")
+    expect(writer.locator("article.comment").first).to_contain_text("(modifié)")
+    expect(watcher.locator("article.comment").first).to_contain_text("Bonjour à tous")
+    writer.locator("article.comment").first.locator("[data-action=delete]").click()
+    writer.click("dialog button.primary")
+    expect(watcher.locator("article.comment").first).to_contain_text("Message supprimé")
+    expect(watcher.locator(".replies article.comment")).to_contain_text("Une réponse")
+
+
+def test_offline_post_keeps_the_text_and_is_sent_once_back_online(page_for, live_server):
+    project, claire, _karim, _julien = _people()
+    page = page_for(claire)
+    page.goto(f"{live_server}/projects/{project.id}/comments/thread/project/{project.id}")
+    page.context.set_offline(True)
+    _post(page, "Écrit dans le train")
+    expect(page.locator(".form-status")).to_contain_text("Hors ligne")
+    expect(page.locator("form[data-comment-form] textarea")).to_have_value("Écrit dans le train")
+    page.context.set_offline(False)
+    expect(page.locator("article.comment")).to_have_count(1, timeout=20_000)
+    expect(page.locator("form[data-comment-form] textarea")).to_have_value("")
+    page.reload()
+    expect(page.locator("article.comment")).to_have_count(1)
+
+
+def test_no_payload_executes_in_chromium(page_for, live_server):
+    project, claire, karim, _julien = _people()
+    url = f"{live_server}/projects/{project.id}/comments/thread/project/{project.id}"
+    watcher = page_for(karim)
+    watcher.goto(url)
+    _connected(watcher)
+    writer = page_for(claire)
+    writer.goto(url)
+    dialogs = []
+    for p in (writer, watcher):
+        p.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for payload in PAYLOADS:
+        _post(writer, payload)
+        expect(writer.locator("form[data-comment-form] textarea")).to_have_value("")
+    expect(watcher.locator("article.comment")).to_have_count(len(PAYLOADS))  # live, in place
+    writer.reload()
+    for p in (writer, watcher):
+        p.wait_for_timeout(300)
+        assert p.evaluate("window.__xss") is None
+        assert (
+            p.locator("article.comment script, article.comment img, article.comment iframe").count()
+            == 0
+        )
+    assert dialogs == []
+
+
+def test_task_thread_when_the_board_is_loaded(page_for, live_server):
+    if commentable("task") is None:
+        pytest.skip("the board plugin is not loaded")
+    setup = pytest.importorskip("plugins.board.setup")
+    board_ops = pytest.importorskip("plugins.board.operations")
+    project, claire, karim, _julien = _people()
+    column = setup.ensure_columns(project)[0]
+    task = board_ops.create_task(project, claire, column, title="Chiffrer l'astreinte de nuit")
+    db.session.commit()
+    base = f"{live_server}/projects/{project.id}/comments"
+    reader = page_for(karim)
+    reader.goto(base + "/")
+    _connected(reader)
+    writer = page_for(claire)
+    writer.goto(f"{base}/thread/task/{task.id}")
+    _connected(writer)
+    _post(writer, "Je chiffre l'astreinte cette semaine")
+    row = reader.locator(f"[data-thread-row='task:{task.id}']")
+    expect(row).to_contain_text("Chiffrer l'astreinte de nuit")
+    expect(row.locator("[data-thread-unread]")).to_have_text(re.compile("1 non lu"))

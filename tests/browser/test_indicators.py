@@ -1,0 +1,70 @@
+"""An evaluator questions a measurement; the director sees the question appear live."""
+
+from datetime import date
+from decimal import Decimal
+
+from plugins.indicators import operations
+from tests.browser.conftest import wait_until
+from tests.browser.live import joined
+from tests.factories import create_project, create_user
+from workspace.extensions import db
+
+
+def _indicator(director, evaluator):
+    project = create_project(
+        {director: "director", evaluator: "evaluator"}, coordinators=[director]
+    )
+    ind = operations.create_indicator(
+        project,
+        director,
+        name="Taux de continuité le week-end",
+        area="pilotage",
+        kind="percentage",
+        unit="%",
+        direction="higher",
+        baseline_value=Decimal(88),
+        baseline_date=date(2025, 12, 31),
+        target_value=Decimal(97),
+        target_date=date(2027, 6, 30),
+        frequency="quarterly",
+    )
+    m = operations.add_measurement(
+        ind, director, period="2026-T1", period_end=date(2026, 3, 31), value=Decimal("89.5")
+    )
+    db.session.commit()
+    return project, ind, m
+
+
+def test_question_appears_live_for_the_director(page_for, live_server):
+    claire = create_user("Claire Martin")
+    nadia = create_user("Nadia Lopez")
+    project, ind, m = _indicator(claire, nadia)
+    url = f"{live_server}/projects/{project.id}/indicators/{ind.id}"
+    violations = []
+
+    director = page_for(claire)
+    director.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    director.goto(url)
+    director.wait_for_selector("canvas[data-drawn]")  # Chart.js drew without a CSP violation
+    wait_until(
+        director, "() => !!(window.Coop && window.Coop.socket && window.Coop.socket.connected)"
+    )
+    joined(director, claire)  # connected is not enough: the notice goes to the project's room
+
+    evaluator = page_for(nadia)
+    evaluator.goto(url)
+    card = f"#measurement-{m.id}"
+    evaluator.click(f"{card} .review-tools summary")
+    evaluator.check(f"{card} input[name=decision][value=questioned]")
+    evaluator.fill(f"{card} textarea[name=text]", "Pourquoi Cavaillon baisse-t-il ?")
+    evaluator.click(f"{card} .review-form button[type=submit]")
+    evaluator.wait_for_selector(f"{card} .review-questioned")
+
+    # Without reloading, the director's card shows the question and an answer form.
+    director.wait_for_selector(f"{card} >> text=Pourquoi Cavaillon baisse-t-il ?")
+    director.wait_for_selector(f"{card} textarea[name=text]")
+    assert director.locator(f"{card} [data-review=questioned]").count() >= 1
+    assert violations == []

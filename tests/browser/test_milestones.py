@@ -1,0 +1,46 @@
+"""A director submits a milestone, an adviser in another browser validates it, live."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+
+from plugins.milestones import operations as ops
+from tests.browser.live import joined
+from tests.factories import create_project, create_user
+from workspace.extensions import db
+
+
+def test_submit_then_validate_live(page_for, live_server):
+    claire = create_user("Claire Martin")
+    julien = create_user("Julien Faure")
+    project = create_project({claire: "director", julien: "adviser"}, coordinators=[claire])
+    with current_app.test_request_context():
+        m = ops.create_milestone(
+            project,
+            claire,
+            title="Projet de convention constitutive",
+            planned_date=date(2027, 1, 15),
+        )
+        db.session.commit()
+    url = f"{live_server}/projects/{project.id}/milestones/{m.id}"
+
+    director = page_for(claire)
+    director.goto(url)
+    joined(director, claire)  # the adviser's decision reaches this page live
+    director.fill("textarea[name=message]", "Version 3 relue par l'avocat.")
+    director.get_by_role("button", name="Soumettre le jalon").click()
+    director.wait_for_selector("#milestone-panel[data-status=submitted]")
+
+    adviser = page_for(julien)
+    adviser.goto(url)
+    adviser.wait_for_selector("#milestone-panel[data-status=submitted]")
+    adviser.get_by_role("button", name="Valider le jalon").click()
+    adviser.wait_for_selector("#milestone-panel[data-status=validated]")
+
+    # The director's page refreshes itself: no reload.
+    director.wait_for_selector("#milestone-panel[data-status=validated]")
+    assert "Validé" in director.inner_text("#milestone-status")
+    assert director.locator(".ms-review-validated").count() == 1
+    assert "Julien Faure" in director.inner_text(".ms-review-list")

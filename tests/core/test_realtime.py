@@ -1,0 +1,121 @@
+"""Realtime: notices reach the project room after commit only; joins are checked."""
+
+from __future__ import annotations
+
+from workspace import operations
+from workspace.extensions import db, socketio
+from workspace.models import Membership
+
+
+def _notices(sc) -> list[dict]:
+    return [m["args"][0] for m in sc.get_received() if m["name"] == "notice"]
+
+
+def _target(project, user):
+    return db.session.scalar(
+        db.select(Membership).filter_by(project_id=project.id, user_id=user.id)
+    )
+
+
+def test_member_change_reaches_a_second_client_after_commit(roles_project, login_as, socket_for):
+    project, people = roles_project
+    watcher = socket_for(people["funder"], project)
+    target = _target(project, people["director"])
+    r = login_as(people["coordinator"]).post(
+        f"/projects/{project.id}/members/{target.id}/change", data={"role": "adviser"}
+    )
+    assert r.status_code == 302
+    [notice] = _notices(watcher)
+    assert notice["type"] == "member:changed" and notice["project"] == project.id
+    assert notice["by"] == people["coordinator"].id and "members" in notice["keys"]
+    assert notice["url"] == f"/projects/{project.id}/members/"
+
+
+def test_project_update_reaches_the_room(roles_project, login_as, socket_for):
+    project, people = roles_project
+    watcher = socket_for(people["adviser"], project)
+    r = login_as(people["coordinator"]).post(
+        f"/projects/{project.id}/settings",
+        data={"name": "Nouveau nom", "form": "gcsms", "stage": "accompagnement", "version": "1"},
+    )
+    assert r.status_code == 302
+    assert [n["type"] for n in _notices(watcher)] == ["project:updated"]
+
+
+def test_rollback_emits_nothing(roles_project, socket_for, emitted):
+    project, people = roles_project
+    watcher = socket_for(people["funder"], project)
+    operations.change_member(
+        project, people["coordinator"], _target(project, people["director"]), "adviser", False
+    )
+    operations.remove_member(project, people["coordinator"], _target(project, people["adviser"]))
+    db.session.rollback()
+    assert emitted == []
+    assert _notices(watcher) == []
+    # The same change, committed, is emitted.
+    operations.change_member(
+        project, people["coordinator"], _target(project, people["director"]), "adviser", False
+    )
+    db.session.commit()
+    assert [n["type"] for n in emitted] == ["member:changed"]
+    assert [n["type"] for n in _notices(watcher)] == ["member:changed"]
+
+
+def test_refused_request_emits_nothing(roles_project, login_as, socket_for, emitted):
+    project, people = roles_project
+    watcher = socket_for(people["director"], project)
+    me = _target(project, people["coordinator"])
+    r = login_as(people["coordinator"]).post(f"/projects/{project.id}/members/{me.id}/remove")
+    assert r.status_code == 400
+    assert emitted == [] and _notices(watcher) == []
+
+
+def test_non_member_cannot_join(app, roles_project, socket_for):
+    project, people = roles_project
+    for who in ("outsider", "admin"):
+        sc = socket_for(people[who])
+        assert sc.emit("join", {"project": project.id}, callback=True) == {
+            "ok": False,
+            "error": "forbidden",
+        }
+    sc = socket_for(people["funder"])
+    for bad in ({"project": "abc"}, {"project": 10**30}, "x", None, {"project": True}):
+        assert sc.emit("join", bad, callback=True)["ok"] is False
+
+
+def test_non_member_receives_nothing(roles_project, login_as, socket_for):
+    project, people = roles_project
+    outsider = socket_for(people["outsider"])
+    outsider.emit("join", {"project": project.id}, callback=True)
+    outsider.get_received()
+    target = _target(project, people["director"])
+    login_as(people["coordinator"]).post(f"/projects/{project.id}/members/{target.id}/remove")
+    assert _notices(outsider) == []
+
+
+def test_anonymous_socket_is_refused(app):
+    sc = socketio.test_client(app, flask_test_client=app.test_client())
+    assert not sc.is_connected()
+
+
+def test_invitation_accepted_notice(roles_project, socket_for, app):
+    project, people = roles_project
+    watcher = socket_for(people["coordinator"], project)
+    _invitation, token = operations.invite(
+        project, people["coordinator"], "new@example.org", "evaluator", False
+    )
+    db.session.commit()
+    watcher.get_received()
+    r = app.test_client().post(
+        f"/invitations/{token}",
+        data={
+            "name": "Nouvelle Personne",
+            "organisation": str(people["funder"].organisation_id),
+            "new_organisation_kind": "other",
+            "password": "une-phrase-de-passe-neuve",
+            "confirm": "une-phrase-de-passe-neuve",
+        },
+    )
+    assert r.status_code == 302
+    [joined] = [n for n in _notices(watcher) if n["type"] == "member:joined"]
+    assert joined["invited_by"] == people["coordinator"].id

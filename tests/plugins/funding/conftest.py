@@ -1,0 +1,54 @@
+"""Funding test helpers: lines created through the operations, as in a request."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from flask import current_app
+
+from plugins.funding import operations as ops
+from workspace.extensions import db
+from workspace.models import Organisation
+
+
+def funder_org(name="Conseil départemental de Vaucluse"):
+    org = db.session.scalar(db.select(Organisation).filter_by(name=name))
+    if org is None:
+        org = Organisation(name=name, kind="funder")
+        db.session.add(org)
+        db.session.commit()
+    return org
+
+
+def make_line(project, actor, **values):
+    values.setdefault("funder_id", funder_org().id)
+    values.setdefault("kind", "startup_aid")
+    values.setdefault("status", "requested")
+    values.setdefault("purpose_category", "legal_support")
+    values.setdefault("purpose", "Avocat et audit")
+    values.setdefault("amount_requested", Decimal("12000.00"))
+    with current_app.test_request_context():
+        line = ops.create_line(project, actor, **values)
+        db.session.commit()
+    return line
+
+
+def aid_form(funder_id, **over):
+    data = {
+        "funder_id": str(funder_id),
+        "kind": "startup_aid",
+        "status": "requested",
+        "purpose_category": "legal_support",
+        "purpose": "Avocat",
+        "amount_requested": "12 000,00",
+        "amount_granted": "",
+        "amount_paid": "",
+    }
+    data.update(over)
+    return data
+
+
+@pytest.fixture
+def line_for():
+    return make_line

@@ -1,0 +1,138 @@
+"""Coopilote's core: the app factory.
+
+``create_app()`` reads the configuration, binds the extensions, registers the core blueprints,
+loads the plugins (built-in and external) and binds the realtime hub.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from werkzeug.routing import IntegerConverter
+
+from . import events, uploads  # noqa: F401 - register the session listeners
+from .config import load_config
+from .extensions import babel, csrf, db, htmx, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["create_app", "db", "socketio"]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides settings (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=str(
+            (config or {}).get("INSTANCE_PATH")
+            or os.environ.get("WORKSPACE_INSTANCE_PATH")
+            or ROOT / "instance"
+        ),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path), config))
+    app.url_map.converters["int"] = _DbInt
+    _init_extensions(app)
+
+    from .i18n import compile_all
+
+    compile_all()
+    from .account import bp as account_bp
+    from .auth import bp as auth_bp
+    from .cli import register_cli
+    from .errors import init_errors
+    from .members import bp as members_bp
+    from .plugins import load_plugins
+    from .projects import bp as projects_bp
+    from .realtime import init_realtime
+    from .site_admin import bp as admin_bp
+    from .templating import init_templating
+
+    for bp in (auth_bp, account_bp, projects_bp, members_bp, admin_bp):
+        app.register_blueprint(bp)
+    load_plugins(app)
+    __import__("workspace.help").help.init_help(app)  # guides, « ? » link, first-visit tour
+    __import__("workspace.security_hardening").security_hardening.init_hardening(app)
+    init_errors(app)
+    init_templating(app)
+    init_realtime(app)
+    __import__("workspace.notifications").notifications.init_notifications(app)
+    register_cli(app)
+    from .feedback import attach_toasts
+
+    if app.testing:
+        # Test code keeps an app context pushed, so requests share its `g`: start each request
+        # with no cached user, membership or project, as in production.
+        app.before_request(_fresh_request_globals)
+    __import__("workspace.totp_views").totp_views.init_enforcement(app)  # after the test hook
+    __import__("workspace.api").api.init_api(app)  # after the test hook: it signs tokens in
+    app.after_request(attach_toasts)
+    app.after_request(_security_headers)
+    return app
+
+
+class _DbInt(IntegerConverter):
+    """``<int:id>`` up to a 32-bit INTEGER: a larger id is a 404, not a database overflow."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def _init_extensions(app: Flask) -> None:
+    from .i18n import select_locale, translation_dirs
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs())
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+
+
+def _fresh_request_globals() -> None:
+    for key in ("_login_user", "_memberships", "project"):
+        g.pop(key, None)
+
+
+def _load_user(user_id: str):
+    from .models import User
+
+    try:
+        uid, epoch = (int(x) for x in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or not user.active or user.session_epoch != epoch:
+        return None
+    return user
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self' ws: wss:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+
+def _security_headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # The session, not current_user: no query here (the database may be what just failed).
+    if session.get("_user_id"):
+        h.setdefault("Cache-Control", "private, no-store")
+    g.pop("_memberships", None)
+    return response

@@ -1,0 +1,74 @@
+"""Sign-in, sign-out and the language switch (reset, profile and invitations: account.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .extensions import db
+from .forms import LoginForm
+from .models import User
+from .security import verify_password
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    # Browsers read "/\\host" as "//host": backslashes and control characters are refused.
+    if target and any(c == "\\" or ord(c) < 32 for c in target):
+        return url_for("projects.index")
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("projects.index")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.lower()))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = find_user(form.email.data.strip())
+        ok = verify_password(user.password_hash if user else None, form.password.data)
+        if user and ok and user.active:
+            if user.totp_secret:  # second factor: not signed in until the code step
+                from .totp_views import begin_second_step
+
+                next_url = safe_next(request.args.get("next"))
+                return begin_second_step(user, form.remember.data, next_url)
+            session.clear()  # rotate the session on sign-in
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        # Same answer whether the account exists or not (no enumeration).
+        form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
+        return render_template("auth/login.html", form=form), 400
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def switch_language(code: str):
+    if code in ("fr", "en"):
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

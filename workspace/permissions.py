@@ -1,0 +1,143 @@
+"""The one registry of named permissions and the one check, :func:`can`.
+
+Roles are not a ladder: each permission is granted to a set of roles. The roles are the
+membership roles (``director``, ``adviser``, ``evaluator``, ``funder``) plus the pseudo-role
+``coordinator`` held by directors who manage the project. Every view, template, API endpoint
+and socket join asks :func:`can`; plugins register their permissions at load time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user
+
+from .extensions import db
+
+ROLES = ("director", "adviser", "evaluator", "funder")
+ALL_ROLES = frozenset(ROLES)
+EDITORS = frozenset({"director"})
+COMMENTERS = frozenset({"director", "adviser", "evaluator"})
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named permission granted to ``roles``.
+
+    ``write`` marks a permission that changes the project: it is refused on an archived
+    project, whatever the role (only ``project.edit`` for coordinators stays, to unarchive).
+    """
+
+    name: str
+    roles: frozenset[str]
+    write: bool = False
+
+    def __init__(self, name: str, roles, write: bool = False):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "roles", frozenset(roles))
+        object.__setattr__(self, "write", write)
+        unknown = self.roles - ALL_ROLES - {"coordinator"}
+        if unknown:
+            raise ValueError(f"permission {name}: unknown roles {sorted(unknown)}")
+
+
+REGISTRY: dict[str, Permission] = {}
+
+CORE_PERMISSIONS = [
+    Permission("project.view", ALL_ROLES),
+    Permission("project.edit", {"coordinator"}),
+    Permission("members.view", ALL_ROLES),
+    Permission("members.manage", {"coordinator"}, write=True),
+    Permission("activity.view", ALL_ROLES),
+    Permission("files.download", ALL_ROLES),
+]
+
+
+def register(permission: Permission) -> None:
+    """Add a permission to the registry; a name registered twice is an error."""
+    if permission.name in REGISTRY and REGISTRY[permission.name] != permission:
+        raise ValueError(f"permission {permission.name!r} is already registered")
+    REGISTRY[permission.name] = permission
+
+
+def reset_registry() -> None:
+    REGISTRY.clear()
+    for p in CORE_PERMISSIONS:
+        register(p)
+
+
+reset_registry()
+
+
+def membership_of(user, project):
+    """The user's membership in the project, cached for the request (None if not a member)."""
+    from .models import Membership
+
+    if user is None or not getattr(user, "is_authenticated", False) or project is None:
+        return None
+    cache = g.setdefault("_memberships", {})
+    key = (user.id, project.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            db.select(Membership).filter_by(user_id=user.id, project_id=project.id)
+        )
+    return cache[key]
+
+
+def roles_of(user, project) -> frozenset[str]:
+    m = membership_of(user, project)
+    return m.roles if m else frozenset()
+
+
+def can(user, project, permission: str) -> bool:
+    """May ``user`` exercise ``permission`` on ``project``?
+
+    Unknown permission names raise ``KeyError`` (a typo must not silently deny or grant).
+    Anonymous users and non-members can do nothing; writes are refused on archived projects.
+    """
+    perm = REGISTRY[permission]
+    roles = roles_of(user, project)
+    if not roles & perm.roles:
+        return False
+    return not (perm.write and project.archived)
+
+
+def require(user, project, permission: str) -> None:
+    """Abort: 401 when signed out, 404 for who cannot see the project, 403 otherwise."""
+    if can(user, project, permission):
+        return
+    if not getattr(user, "is_authenticated", False):
+        abort(401)
+    if not can(user, project, "project.view"):
+        abort(404)
+    abort(403)
+
+
+def requires(permission: str):
+    """View decorator: loads ``project_id`` into ``g.project`` and checks ``permission``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            project = load_project(kwargs["project_id"])
+            require(current_user, project, permission)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def load_project(project_id: int):
+    """The project of the URL as ``g.project`` (404 when it does not exist)."""
+    from .models import Project
+
+    project = g.get("project")
+    if project is None or project.id != project_id:
+        project = db.session.get(Project, project_id)
+        if project is None:
+            abort(404)
+        g.project = project
+    return project

@@ -1,0 +1,48 @@
+"""What every template sees: can(), navigation, hooks, widgets, formats, assets."""
+
+from __future__ import annotations
+
+from flask import g, url_for
+from flask_login import current_user
+
+from . import formats, plugins
+from .models import Area, CooperationForm, Role, Stage, area_label
+from .permissions import can, membership_of
+
+
+def _can(permission: str, project=None) -> bool:
+    return can(current_user, project or g.get("project"), permission)
+
+
+def _assets() -> dict:
+    ps = plugins.plugins()
+    return {
+        "styles": [s for p in ps for s in p.styles],
+        "scripts": [s for p in ps for s in p.scripts],
+    }
+
+
+def _static(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+def init_templating(app) -> None:
+    app.context_processor(lambda: {"project": g.get("project")})
+    app.jinja_env.filters.update(formats.FILTERS)
+    app.jinja_env.globals.update(
+        can=_can,
+        nav_items=plugins.nav_items,
+        render_hook=plugins.render_hook,
+        call_hook=plugins.call_hook,
+        dashboard_widgets=plugins.widgets,
+        get_plugin=plugins.get_plugin,
+        plugin_assets=_assets,
+        membership_of=membership_of,
+        Stage=Stage,
+        Area=Area,
+        area_label=area_label,
+        Role=Role,
+        CooperationForm=CooperationForm,
+        lang=formats.current_lang,
+        asset=_static,
+    )

@@ -1,5 +1,5 @@
-"""Hardening wired into the app factory: proxy headers, rate limits, project backup pages,
-the optional TOTP second factor.
+"""Hardening wired into the app factory: proxy headers, the NUL-character guard, rate limits,
+project backup pages, the optional TOTP second factor.
 
 ``WORKSPACE_PROXY_FIX=1`` trusts one reverse proxy for the client address and the scheme
 (``X-Forwarded-For``, ``X-Forwarded-Proto``): rate limits then key on the real client, and
@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .input_guard import init_input_guard
 from .ratelimit import init_ratelimit
 
 
@@ -22,6 +23,7 @@ def init_hardening(app: Flask) -> None:
     from .security_backup import bp as backup_bp
     from .totp_views import init_totp
 
+    init_input_guard(app)
     app.register_blueprint(backup_bp)
     init_totp(app)  # before the rate limits, which wrap its code step
     init_ratelimit(app)

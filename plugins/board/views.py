@@ -98,6 +98,8 @@ def index(project_id: int):
         key = (t.column_id, t.organisation_id) if lanes else t.column_id
         by_column.setdefault(key, []).append(t)
     people = members(project)
+    totals = queries.column_counts(project.id, None, today())
+    unfiltered = not filters.active and not lanes  # then shown == totals: one query less
     open_task = request.args.get("task", type=int)
     panel = None
     if open_task:
@@ -111,8 +113,8 @@ def index(project_id: int):
         project=project,
         columns=columns,
         by_column=by_column,
-        totals=queries.column_counts(project.id, None, today()),
-        shown=queries.column_counts(project.id, filters, today(), lanes),
+        totals=totals,
+        shown=totals if unfiltered else queries.column_counts(project.id, filters, today(), lanes),
         filters=filters,
         lanes=_lanes(project) if lanes else None,
         members=people,

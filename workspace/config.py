@@ -112,6 +112,13 @@ SETTINGS = [
         "Board cards whose HTML each process keeps in memory (about 1 kB each); 0 turns the "
         "cache off",
     ),
+    Setting(
+        "WORKSPACE_GC_THRESHOLD",
+        "GC_THRESHOLD",
+        "5000,10,10",
+        "Python garbage collector thresholds of a served process (gen0,gen1,gen2); the objects "
+        "of the started application are frozen out of its scans. Empty keeps Python's defaults",
+    ),
 ]
 
 

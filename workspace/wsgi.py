@@ -5,5 +5,8 @@ Socket.IO async mode is then ``gevent`` (see workspace.config); WORKSPACE_ASYNC_
 """
 
 from workspace import create_app
+from workspace.runtime import fair_under_gevent, tune_gc
 
 app = create_app()
+fair_under_gevent(app)
+tune_gc(app)

@@ -22,6 +22,24 @@ def _assets() -> dict:
     }
 
 
+def _switcher_projects() -> list:
+    """The signed-in user's active projects, by name, for the project switcher: one query
+    (reading ``membership.project`` per membership was one query per project)."""
+    from .extensions import db
+    from .models import Membership, Project
+
+    if not current_user.is_authenticated:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Project.id, Project.name)
+            .join(Membership, Membership.project_id == Project.id)
+            .where(Membership.user_id == current_user.id, Project.archived.is_(False))
+            .order_by(Project.name, Project.id)
+        )
+    )
+
+
 def _static(path: str) -> str:
     return url_for("static", filename=path)
 
@@ -45,4 +63,5 @@ def init_templating(app) -> None:
         CooperationForm=CooperationForm,
         lang=formats.current_lang,
         asset=_static,
+        switcher_projects=_switcher_projects,
     )

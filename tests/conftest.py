@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from workspace import create_app
+from workspace import create_app, fragments
 from workspace.events import notices_committed
 from workspace.extensions import db, socketio
 
@@ -115,6 +115,7 @@ def _ctx(request, app):
         db.session.remove()
         ctx.pop()
         _clean(app)
+        fragments.cache.clear()  # ids restart with the emptied tables
         saved = app.extensions["coopilote.socketio_state"]
         if socketio.server is not saved["server"]:
             vars(socketio).update(saved)

@@ -98,7 +98,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _fresh_request_globals() -> None:
-    for key in ("_login_user", "_memberships", "project"):
+    for key in ("_login_user", "_memberships", "project", "csrf_token"):
         g.pop(key, None)
 
 

@@ -113,6 +113,13 @@ SETTINGS = [
         "cache off",
     ),
     Setting(
+        "WORKSPACE_FRAGMENT_CACHE_MB",
+        "FRAGMENT_CACHE_MB",
+        "32",
+        "Megabytes of rendered page fragments (a board's columns) each process keeps in "
+        "memory and reuses until the project's data changes; 0 turns the cache off",
+    ),
+    Setting(
         "WORKSPACE_GC_THRESHOLD",
         "GC_THRESHOLD",
         "5000,10,10",

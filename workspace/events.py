@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import Activity, Project, utcnow
+from .revisions import touch
 
 signals = Namespace()
 
@@ -91,6 +92,7 @@ def publish(
     ev = Event(type, project.id, object_id, actor_id, _render(summary), list(keys or []), payload)
     if log:
         append_activity(project, actor_id, ev)
+    touch(project.id)  # cached fragments of the project are renewed with this commit
     project_event.send(project, event=ev)
     signal(type).send(project, event=ev)
     db.session.info.setdefault("notices", []).append(ev.notice())

@@ -319,6 +319,7 @@ class Activity(IdMixin, db.Model):
 
 
 class PasswordReset(IdMixin, db.Model):
+    __revision__ = False  # one person's reset link (workspace/revisions.py)
     __tablename__ = "password_reset"
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -331,6 +332,7 @@ class PasswordReset(IdMixin, db.Model):
 class RecoveryCode(IdMixin, db.Model):
     """A one-time code that replaces the TOTP code once; only its SHA-256 is stored."""
 
+    __revision__ = False  # one person's codes (workspace/revisions.py)
     __tablename__ = "recovery_code"
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

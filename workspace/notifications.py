@@ -52,6 +52,7 @@ CHANNELS = {
 
 
 class Notification(IdMixin, db.Model):
+    __revision__ = False  # one person's notification (workspace/revisions.py)
     __tablename__ = "notification"
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     project_id: Mapped[int | None] = mapped_column(
@@ -76,6 +77,7 @@ class Notification(IdMixin, db.Model):
 
 
 class NotificationPreference(IdMixin, db.Model):
+    __revision__ = False  # one person's preference (workspace/revisions.py)
     __tablename__ = "notification_preference"
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
@@ -86,6 +88,7 @@ class NotificationPreference(IdMixin, db.Model):
 class DigestLog(IdMixin, db.Model):
     """One row per user and day once the digest is sent: a second run sends nothing."""
 
+    __revision__ = False  # one person's digest log (workspace/revisions.py)
     __tablename__ = "notification_digest"
     __table_args__ = (UniqueConstraint("user_id", "day"),)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

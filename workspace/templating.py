@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g, url_for
 from flask_login import current_user
 
-from . import formats, plugins
+from . import formats, fragments, plugins
 from .models import Area, CooperationForm, Role, Stage, area_label
 from .permissions import can, membership_of
 
@@ -45,7 +45,9 @@ def _static(path: str) -> str:
 
 
 def init_templating(app) -> None:
-    app.context_processor(lambda: {"project": g.get("project")})
+    # csrf_token: Flask-WTF's, except while a fragment is rendered for the cache
+    # (fragments.py); Flask-WTF sets it as a global and in a context processor: both replaced.
+    app.context_processor(lambda: {"project": g.get("project"), "csrf_token": fragments.csrf_token})
     app.jinja_env.filters.update(formats.FILTERS)
     app.jinja_env.globals.update(
         can=_can,
@@ -64,4 +66,5 @@ def init_templating(app) -> None:
         lang=formats.current_lang,
         asset=_static,
         switcher_projects=_switcher_projects,
+        csrf_token=fragments.csrf_token,
     )

@@ -140,6 +140,7 @@ TOURS: dict[str, list[tuple[str, str]]] = {
 class TourProgress(IdMixin, db.Model):
     """One finished or skipped tour of one person."""
 
+    __revision__ = False  # one person's tour (workspace/revisions.py)
     __tablename__ = "tour_progress"
     __table_args__ = (UniqueConstraint("user_id", "tour"),)
 

@@ -146,6 +146,7 @@ class Task(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 class SubItem(IdMixin, db.Model):
     """One line of a task's checklist."""
 
+    __revision_parent__ = "task"  # its project (workspace/revisions.py)
     __tablename__ = "board_subitem"
     task_id: Mapped[int] = mapped_column(
         ForeignKey("board_task.id", ondelete="CASCADE"), index=True
@@ -161,6 +162,7 @@ class BoardTemplate(IdMixin, db.Model):
     """A named set of tasks saved by a coordinator (JSON list of task dicts), offered when a
     project is created."""
 
+    __revision__ = False  # site-wide templates, not a project's content (workspace/revisions.py)
     __tablename__ = "board_template"
     name: Mapped[str] = mapped_column(String(TEMPLATE_NAME_MAX))
     tasks_json: Mapped[str] = mapped_column(Text, default="[]")

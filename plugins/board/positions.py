@@ -16,12 +16,14 @@ from __future__ import annotations
 from sqlalchemy import case, select, update
 
 from workspace.extensions import db
+from workspace.revisions import touch
 
 from .models import BoardColumn, Task
 
 
 def lock_columns(project_id: int) -> None:
     """Serialise position changes of one project's board until the transaction ends."""
+    touch(project_id)  # positions are written by Core UPDATEs, which the ORM does not see
     table = BoardColumn.__table__
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
 from datetime import date
 
 from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workspace import fragments
 from workspace.extensions import db, htmx
 from workspace.models import Area, Membership, Organisation, User
 from workspace.permissions import can, requires
@@ -58,7 +60,7 @@ def labels_of(project) -> list[Label]:
     )
 
 
-def card_context(project, tasks, columns) -> dict:
+def card_context(project, tasks, columns, editable: bool | None = None) -> dict:
     """What every card needs, and ``render_cards``, which renders (or reuses) their HTML.
     Per-page constants (translated strings, the icon sprite, the card URL, the done columns)
     are computed once here, not once per card (see cards.py for the rest of the story)."""
@@ -66,7 +68,7 @@ def card_context(project, tasks, columns) -> dict:
     context = {
         "today": today(),
         "extras": queries.card_extras(project, [t.id for t in tasks]),
-        "editable": can(current_user, project, "board.edit"),
+        "editable": can(current_user, project, "board.edit") if editable is None else editable,
         "done_columns": {c.id for c in columns if c.done},
         "cardtxt": {
             "sprite": url_for("static", filename="vendor/icons.svg"),
@@ -87,21 +89,9 @@ def card_context(project, tasks, columns) -> dict:
 @requires("board.view")
 def index(project_id: int):
     project = g.project
-    columns = ensure_columns(project)
-    if db.session.info.pop("board:new_columns", False):
-        db.session.commit()  # the default columns, created on the first view
     filters = Filters.from_args(request.args)
-    lanes = filters.group == "org"
-    tasks = queries.first_cards(project.id, filters, today(), lanes)
-    by_column: dict = {}
-    for t in tasks:
-        key = (t.column_id, t.organisation_id) if lanes else t.column_id
-        by_column.setdefault(key, []).append(t)
-    people = members(project)
-    totals = queries.column_counts(project.id, None, today())
-    unfiltered = not filters.active and not lanes  # then shown == totals: one query less
-    open_task = request.args.get("task", type=int)
     panel = None
+    open_task = request.args.get("task", type=int)
     if open_task:
         from .views_tasks import panel_context
 
@@ -109,12 +99,43 @@ def index(project_id: int):
         if task is not None and task.project_id == project.id:
             panel = panel_context(project, task)
     return render_template(
-        "board/index.html",
+        "board/index.html", project=project, body=board_body(project, filters), panel=panel
+    )
+
+
+def board_body(project, filters: Filters):
+    """The filters bar, the columns with their cards and the move dialog, reused while the
+    project's data is unchanged (workspace/fragments.py). The key holds what else the HTML
+    depends on: the viewer's rights, the filters and the day (a card becomes late)."""
+    editable = can(current_user, project, "board.edit")
+    manage = can(current_user, project, "board.manage")
+    day = today()
+    key = (editable, manage, day, astuple(filters))
+    return fragments.cached(
+        "board", project.id, key, lambda: _render_body(project, filters, editable, day)
+    )
+
+
+def _render_body(project, filters: Filters, editable: bool, day: date) -> str:
+    columns = ensure_columns(project)
+    if db.session.info.pop("board:new_columns", False):
+        db.session.commit()  # the default columns, created on the first view
+    lanes = filters.group == "org"
+    tasks = queries.first_cards(project.id, filters, day, lanes)
+    by_column: dict = {}
+    for t in tasks:
+        key = (t.column_id, t.organisation_id) if lanes else t.column_id
+        by_column.setdefault(key, []).append(t)
+    people = members(project)
+    totals = queries.column_counts(project.id, None, day)
+    unfiltered = not filters.active and not lanes  # then shown == totals: one query less
+    return render_template(
+        "board/_body.html",
         project=project,
         columns=columns,
         by_column=by_column,
         totals=totals,
-        shown=totals if unfiltered else queries.column_counts(project.id, filters, today(), lanes),
+        shown=totals if unfiltered else queries.column_counts(project.id, filters, day, lanes),
         filters=filters,
         lanes=_lanes(project) if lanes else None,
         members=people,
@@ -123,8 +144,7 @@ def index(project_id: int):
             o.id: o for o in [*project.partners, *(u.organisation for u in people)]
         }.values(),
         page_size=PAGE,
-        panel=panel,
-        **card_context(project, tasks, columns),
+        **card_context(project, tasks, columns, editable),
     )
 
 
@@ -135,13 +155,26 @@ def _lanes(project) -> list[Organisation | None]:
 @bp.route("/columns/<int:column_id>")
 @requires("board.view")
 def column(project_id: int, column_id: int):
-    """One column's cards (a live refresh, or the next page with ``offset``)."""
+    """One column's cards (a live refresh, or the next page with ``offset``), reused while
+    the project's data is unchanged: after a change every connected client asks for it."""
     project = g.project
-    col = get_column(project_id, column_id)
     filters = Filters.from_args(request.args)
     offset = max(request.args.get("offset", 0, type=int) or 0, 0)
-    tasks = queries.column_page(col, filters, today(), offset)
-    shown = queries.column_counts(project.id, filters, today()).get(col.id, 0)
+    editable = can(current_user, project, "board.edit")
+    day = today()
+    key = (column_id, offset, editable, day, astuple(filters))
+    return fragments.cached(
+        "board-column",
+        project.id,
+        key,
+        lambda: _render_column(project, column_id, filters, offset, editable, day),
+    )
+
+
+def _render_column(project, column_id: int, filters, offset: int, editable, day) -> str:
+    col = get_column(project.id, column_id)
+    tasks = queries.column_page(col, filters, day, offset)
+    shown = queries.column_counts(project.id, filters, day).get(col.id, 0)
     lane = None
     if filters.group == "org":
         lane = filters.organisation
@@ -152,23 +185,31 @@ def column(project_id: int, column_id: int):
         col=col,
         cards=tasks,
         offset=offset,
-        total=queries.column_counts(project.id, None, today()).get(col.id, 0),
+        total=queries.column_counts(project.id, None, day).get(col.id, 0),
         shown=shown,
         filters=filters,
         lane=lane,
         page_size=PAGE,
-        **card_context(project, tasks, [col]),
+        **card_context(project, tasks, [col], editable),
     )
 
 
 @bp.route("/tasks/<int:task_id>/card")
 @requires("board.view")
 def card(project_id: int, task_id: int):
-    task = get_task(project_id, task_id)
+    """One card (a live refresh after the task changed)."""
+    project = g.project
+    editable = can(current_user, project, "board.edit")
+    key = (task_id, editable, today())
+    return fragments.cached("board-card", project.id, key, lambda: _render_card(project, task_id))
+
+
+def _render_card(project, task_id: int) -> str:
+    task = get_task(project.id, task_id)
     if task.archived:
         return ""  # the card leaves the board
     cards = load_cards(card_select().where(Task.id == task.id))
-    return card_context(g.project, cards, [task.column])["render_cards"](cards)
+    return card_context(project, cards, [task.column])["render_cards"](cards)
 
 
 @bp.route("/archive")

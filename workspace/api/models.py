@@ -19,6 +19,7 @@ class ApiToken(IdMixin, db.Model):
     """A personal access token. Only the SHA-256 of the secret is kept; ``prefix`` (the first
     characters) lets its owner recognise it in the list."""
 
+    __revision__ = False  # one person's token (workspace/revisions.py)
     __tablename__ = "api_token"
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
@@ -71,6 +72,8 @@ class Webhook(IdMixin, db.Model):
 class WebhookDelivery(IdMixin, db.Model):
     """One event to deliver to one webhook; the worker retries with exponential backoff."""
 
+    # Delivery attempts, made in the background: no page shows them (revisions.py).
+    __revision__ = False
     __tablename__ = "api_webhook_delivery"
     webhook_id: Mapped[int] = mapped_column(
         ForeignKey("api_webhook.id", ondelete="CASCADE"), index=True

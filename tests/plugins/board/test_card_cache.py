@@ -14,7 +14,10 @@ from workspace.extensions import db
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(app, monkeypatch):
+    # The cards under test are the inner layer: the fragment cache around the whole board
+    # (tests/plugins/board/test_board_fragment.py) would serve the page without asking them.
+    monkeypatch.setitem(app.config, "FRAGMENT_CACHE_MB", "0")
     cards.cache.clear()
     yield
     cards.cache.clear()

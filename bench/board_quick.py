@@ -1,0 +1,97 @@
+"""The board page against the floor, served as in production, in about a minute.
+
+    .venv/bin/python bench/board_quick.py [--pg URL] [--seconds 8] [--workers 1]
+
+Seeds a 500-task project (bench/seed.py), serves the app and the floor with gunicorn
+(one gevent worker each) and loads both with wrk at concurrency 1 and 8 with a member's
+session cookie. The short loop for working on the board's speed; ``bench/run.py`` is the
+full benchmark whose table the README keeps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import load, sqlcount  # noqa: E402
+from bench.run import PORT, SECRET, serve  # noqa: E402
+
+APP = os.environ.get("BENCH_APP", "workspace.wsgi:app")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", default="", help="a PostgreSQL URL (else SQLite)")
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--tasks", type=int, default=500)
+    parser.add_argument("--concurrency", default="1,8", help="wrk connections, comma-separated")
+    args = parser.parse_args()
+    if not load.WRK:
+        sys.exit("wrk is needed: apt-get install wrk (make bench installs it)")
+    with tempfile.TemporaryDirectory(prefix="coop-quick-") as tmp:
+        url = (
+            sqlcount._fresh_pg(args.pg, "coop_perf_quick")
+            if args.pg
+            else (f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSPACE_")}
+        env |= {
+            "WORKSPACE_SECRET_KEY": SECRET,
+            "WORKSPACE_DATABASE_URL": url,
+            "WORKSPACE_INSTANCE_PATH": str(Path(tmp) / "instance"),
+            "BENCH_DATABASE_URL": url,
+        }
+        seeded = subprocess.run(
+            [
+                sys.executable,
+                "bench/seed.py",
+                "--tasks",
+                str(args.tasks),
+                "--url",
+                url,
+                "--instance",
+                env["WORKSPACE_INSTANCE_PATH"],
+            ],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        data = json.loads(seeded.stdout.strip().splitlines()[-1])
+        base, floor_base = f"http://127.0.0.1:{PORT}", f"http://127.0.0.1:{PORT + 1}"
+        app = serve(APP, PORT, args.workers, env)
+        floor = serve("bench.floor:app", PORT + 1, 1, env)
+        try:
+            board = f"/projects/{data['project']}/board/"
+            session, _token = load.signed_in(base, data["coordinator"]["cookie"], board)
+            cookie = session.cookies.get("session")
+            for _ in range(5):
+                size = len(session.get(base + board).content)
+            print(f"board HTML {size / 1000:.0f} kB", flush=True)
+            for c in [int(n) for n in args.concurrency.split(",")]:
+                f = load.wrk(floor_base + "/floor", None, c, args.seconds)
+                b = load.wrk(base + board, cookie, c, args.seconds)
+                print(
+                    f"c={c}: floor p50 {f.p50:.1f} p99 {f.p99:.1f} {f.rps:.0f} req/s | "
+                    f"board p50 {b.p50:.1f} p99 {b.p99:.1f} {b.rps:.0f} req/s "
+                    f"errors {b.errors} | ratio {b.p50 / f.p50:.2f}",
+                    flush=True,
+                )
+        finally:
+            for proc in (app, floor):
+                proc.terminate()
+                proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()

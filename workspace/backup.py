@@ -199,6 +199,7 @@ def import_project(data: dict, files: bytes | None = None) -> tuple[int, dict]:
         raise BackupError("not a coopilote-project backup of version 1")
     from .models import Project
     from .plugins import call_hook
+    from .revisions import touch
 
     tables, maps = data["tables"], {}
     maps["organisation"] = _match(tables.get("organisation", []), "organisation", "name")
@@ -215,6 +216,7 @@ def import_project(data: dict, files: bytes | None = None) -> tuple[int, dict]:
     if files:
         _restore_files(files, tables.get("stored_file", []), maps)
     call_hook("import_project", project=db.session.get(Project, new_id), data=data, id_maps=maps)
+    touch(new_id)  # the rows went in by Core INSERTs, which the ORM does not see
     db.session.commit()
     return new_id, maps
 

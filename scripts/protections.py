@@ -296,4 +296,20 @@ MUTATIONS = [
         "                if False or not can(",
         f"{REVOKE}::test_ended_sessions_stop_hearing_and_are_refused",
     ),
+    # -- Cached fragments: never a viewer's token, never another viewer's rights -------------
+    M(
+        "fragment-csrf-placeholder",
+        "workspace/fragments.py",
+        'return PLACEHOLDER if g.get("fragment_placeholder") else generate_csrf()',
+        "return generate_csrf()",
+        "tests/core/test_fragments.py::test_each_viewer_gets_their_own_csrf_token",
+        "tests/plugins/board/test_board_fragment.py::test_each_viewer_gets_a_working_token_of_their_own",
+    ),
+    M(
+        "fragment-key-rights",
+        "plugins/board/views.py",
+        "    key = (editable, manage, day, astuple(filters))\n",
+        "    key = (day, astuple(filters))\n",
+        "tests/plugins/board/test_board_fragment.py::test_rights_are_part_of_the_key",
+    ),
 ]

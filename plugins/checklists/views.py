@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 
+from workspace import fragments
 from workspace.extensions import htmx
 from workspace.models import Area
 from workspace.permissions import can, requires
@@ -92,29 +95,45 @@ def index(project_id: int):
 
 
 def render_page(project, area: str | None, open_item: Item | None = None, status: int = 200):
+    """The page; its body (every section and item) is reused while the project's data is
+    unchanged (workspace/fragments.py), keyed by the viewer's rights, the tab and the day (an
+    item becomes overdue)."""
+    rights = perms(project)
+    tab = _area(open_item.section.area if open_item else area)
+    body = fragments.cached(
+        "checklists",
+        project.id,
+        (tuple(sorted(rights.items())), tab, date.today()),
+        lambda: _render_body(project, tab, rights),
+    )
+    dialog = dialog_context(project, open_item) if open_item else None
+    html = render_template("checklists/index.html", project=project, body=body, dialog=dialog)
+    return html, status
+
+
+def _render_body(project, tab: str, rights: dict) -> str:
     setup = setup_of(project)
     sections = queries.sections_of(project.id)
     by_area: dict[str, list] = {a.value: [] for a in Area}
     for s in sections:
         by_area.setdefault(s.area, []).append(s)
     template = catalog.load(setup.template) if setup and setup.template in catalog.KEYS else None
-    ctx = {
-        "project": project,
-        "setup": setup,
-        "template": template,
-        "templates": catalog.all_templates(),
-        "default_template": project.form if project.form in catalog.KEYS else catalog.KEYS[0],
-        "areas": list(Area),
-        "area": _area(open_item.section.area if open_item else area),
-        "sections": by_area,
-        "has_items": bool(sections),
-        "counts": comment_counts(project),
-        "statuses": list(Status),
-        "dialog": dialog_context(project, open_item) if open_item else None,
+    return render_template(
+        "checklists/_body.html",
+        project=project,
+        setup=setup,
+        template=template,
+        templates=catalog.all_templates(),
+        default_template=project.form if project.form in catalog.KEYS else catalog.KEYS[0],
+        areas=list(Area),
+        area=tab,
+        sections=by_area,
+        has_items=bool(sections),
+        counts=comment_counts(project),
+        statuses=list(Status),
         **progress_context(project),
-        **perms(project),
-    }
-    return render_template("checklists/index.html", **ctx), status
+        **rights,
+    )
 
 
 @bp.route("/progress")

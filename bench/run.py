@@ -5,8 +5,9 @@
 For each database (SQLite, PostgreSQL) and each setup (gunicorn -k gevent with one worker;
 two workers sharing Socket.IO rooms and rate limits through Redis), seeds a 500-task project
 (bench/seed.py), starts the server and the floor (bench/floor.py), then loads them from a
-separate process at concurrency 1 and 8 with a member's session cookie: board page, task
-move, checklist page, dashboard, comment post. GET pages are loaded with wrk when it is
+separate process at concurrency 1 and 8 with a member's session cookie: board page, board
+page right after a change (a task move, then the page, timed alone: the body is rendered
+again), task move, checklist page, dashboard, comment post. GET pages are loaded with wrk when it is
 installed (`make bench` installs it: its C client leaves the 2-core machine to the server),
 the POSTs by bench/load.py (threads + requests, CSRF token from the page). Then 50 Socket.IO
 clients measure comment POST → arrival at every client (bench/realtime_bench.py) and the

@@ -195,3 +195,29 @@ def test_each_viewer_gets_a_working_token_of_their_own(board, login_as, csrf_ena
         tokens.append(token)
     assert tokens[0] != tokens[1]
     assert "coordinator" in page(login_as(people["funder"]), project)
+
+
+def test_live_refreshes_of_a_column_and_a_card_are_never_stale(board, login_as, app):
+    project, people, columns, tasks = board
+    client = login_as(people["adviser"])
+    column_url = f"/projects/{project.id}/board/columns/{columns[0].id}"
+    card_url = f"/projects/{project.id}/board/tasks/{tasks[0].id}/card"
+    old_column, old_card = client.get(column_url).text, client.get(card_url).text
+    assert client.get(column_url).text == old_column and f'id="t{tasks[0].id}"' in old_column
+    ops.update_task(tasks[0], people["director"], title="Retitrée en direct")
+    db.session.commit()
+    new_card = client.get(card_url).text
+    assert "Retitrée en direct" in new_card and new_card != old_card
+    ops.archive_task(tasks[0], people["director"])
+    db.session.commit()
+    assert client.get(card_url).text == ""  # the card leaves the board
+    new_column = client.get(column_url).text
+    assert f'id="t{tasks[0].id}"' not in new_column
+    app.config["FRAGMENT_CACHE_MB"] = "0"
+    try:
+        assert client.get(column_url).text == new_column
+    finally:
+        app.config["FRAGMENT_CACHE_MB"] = "32"
+    setup.delete_column(columns[3], people["coordinator"])
+    db.session.commit()
+    assert client.get(f"/projects/{project.id}/board/columns/{columns[3].id}").status_code == 404

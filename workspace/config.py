@@ -108,16 +108,17 @@ SETTINGS = [
     Setting(
         "WORKSPACE_BOARD_CARD_CACHE",
         "BOARD_CARD_CACHE",
-        "20000",
-        "Board cards whose HTML each process keeps in memory (about 1 kB each); 0 turns the "
-        "cache off",
+        "4000",
+        "Board cards whose HTML each process keeps in memory (about 3 kB each with their key), "
+        "reused when a board is rendered again after a change; 0 turns the cache off",
     ),
     Setting(
         "WORKSPACE_FRAGMENT_CACHE_MB",
         "FRAGMENT_CACHE_MB",
-        "32",
-        "Megabytes of rendered page fragments (a board's columns) each process keeps in "
-        "memory and reuses until the project's data changes; 0 turns the cache off",
+        "24",
+        "Megabytes of rendered page fragments (a board's columns: 0.3 to 0.6 MB for 500 "
+        "tasks) each process keeps in memory and reuses until the project's data changes; 0 "
+        "turns the cache off",
     ),
     Setting(
         "WORKSPACE_GC_THRESHOLD",

@@ -25,6 +25,7 @@ out first.
 from __future__ import annotations
 
 import secrets
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Event, Lock
@@ -41,7 +42,8 @@ WAIT = 5.0  # seconds a request waits for another one rendering the same slot
 
 
 class FragmentCache:
-    """A per-process LRU map ``slot → (stamp, html)`` bounded by the size of the HTML."""
+    """A per-process LRU map ``slot → (stamp, html)`` bounded by the memory of the HTML
+    (``sys.getsizeof``: a text with accents takes two bytes per character)."""
 
     def __init__(self) -> None:
         self._items: OrderedDict = OrderedDict()
@@ -64,14 +66,15 @@ class FragmentCache:
         with self._lock:
             old = self._items.pop(slot, None)
             if old is not None:
-                self._bytes -= len(old[1])
-            if len(html) > budget:
+                self._bytes -= sys.getsizeof(old[1])
+            size = sys.getsizeof(html)
+            if size > budget:
                 return
             self._items[slot] = (stamp, html)
-            self._bytes += len(html)
+            self._bytes += size
             while self._bytes > budget:
                 _, (_, dropped) = self._items.popitem(last=False)
-                self._bytes -= len(dropped)
+                self._bytes -= sys.getsizeof(dropped)
 
     def claim(self, slot, stamp) -> Event | None:
         """None if the caller is to render ``slot``; else the event to wait for."""

@@ -3,6 +3,7 @@ many simultaneous misses, each viewer's own CSRF token."""
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import flask_babel
@@ -22,13 +23,16 @@ def project():
 
 def test_lru_bounded_in_bytes():
     cache = fragments.FragmentCache()
-    cache.put("a", 1, "x" * 40, budget=100)
-    cache.put("b", 1, "y" * 40, budget=100)
-    assert cache.get("a", 1) == "x" * 40  # a is now the most recent
-    cache.put("c", 1, "z" * 40, budget=100)
+    budget = 2 * sys.getsizeof("x" * 1000) + 10  # room for two fragments of 1,000 characters
+    cache.put("a", 1, "x" * 1000, budget=budget)
+    cache.put("b", 1, "y" * 1000, budget=budget)
+    assert cache.get("a", 1) == "x" * 1000  # a is now the most recent
+    cache.put("c", 1, "z" * 1000, budget=budget)
     assert cache.get("b", 1) is None and cache.get("a", 1) and cache.get("c", 1)
-    cache.put("huge", 1, "h" * 101, budget=100)
+    cache.put("huge", 1, "h" * 2100, budget=budget)
     assert cache.get("huge", 1) is None and len(cache) == 2
+    cache.put("wide", 1, "€" * 700, budget=budget)  # two bytes a character: a and c go
+    assert len(cache) == 1 and cache.get("wide", 1)
 
 
 def test_a_new_stamp_replaces_the_slot():

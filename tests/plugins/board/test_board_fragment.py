@@ -35,11 +35,11 @@ def without_tokens(html: str) -> str:
 
 def fresh(app, client, project, query="") -> str:
     """The page rendered with the fragment cache off."""
-    app.config["FRAGMENT_CACHE_MB"] = "0"
+    saved, app.config["FRAGMENT_CACHE_MB"] = app.config["FRAGMENT_CACHE_MB"], "0"
     try:
         return page(client, project, query)
     finally:
-        app.config["FRAGMENT_CACHE_MB"] = "32"
+        app.config["FRAGMENT_CACHE_MB"] = saved
 
 
 def test_a_second_view_is_served_from_the_cache(board, login_as):
@@ -213,11 +213,11 @@ def test_live_refreshes_of_a_column_and_a_card_are_never_stale(board, login_as, 
     assert client.get(card_url).text == ""  # the card leaves the board
     new_column = client.get(column_url).text
     assert f'id="t{tasks[0].id}"' not in new_column
-    app.config["FRAGMENT_CACHE_MB"] = "0"
+    saved, app.config["FRAGMENT_CACHE_MB"] = app.config["FRAGMENT_CACHE_MB"], "0"
     try:
         assert client.get(column_url).text == new_column
     finally:
-        app.config["FRAGMENT_CACHE_MB"] = "32"
+        app.config["FRAGMENT_CACHE_MB"] = saved
     setup.delete_column(columns[3], people["coordinator"])
     db.session.commit()
     assert client.get(f"/projects/{project.id}/board/columns/{columns[3].id}").status_code == 404

@@ -71,13 +71,13 @@ def test_query_count_does_not_grow_with_tasks(roles_project, login_as, app, who)
     url = f"/projects/{project.id}/board/"
     client.get(url)  # warm caches (templates, first-view columns)
     small_hit, _ = _count_queries(client, url)
-    app.config["FRAGMENT_CACHE_MB"] = "0"
+    saved, app.config["FRAGMENT_CACHE_MB"] = app.config["FRAGMENT_CACHE_MB"], "0"
     try:
         small, _ = _count_queries(client, url)
         _seed(project, people, columns, 490, label)
         large, html = _count_queries(client, url)
     finally:
-        app.config["FRAGMENT_CACHE_MB"] = "32"
+        app.config["FRAGMENT_CACHE_MB"] = saved
     _count_queries(client, url)  # renders and stores the large board
     large_hit, cached_html = _count_queries(client, url)
     assert small == large, (small, large)

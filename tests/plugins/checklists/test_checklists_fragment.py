@@ -21,11 +21,11 @@ def page(client, project, query="") -> str:
 
 
 def fresh(app, client, project) -> str:
-    app.config["FRAGMENT_CACHE_MB"] = "0"
+    saved, app.config["FRAGMENT_CACHE_MB"] = app.config["FRAGMENT_CACHE_MB"], "0"
     try:
         return page(client, project)
     finally:
-        app.config["FRAGMENT_CACHE_MB"] = "32"
+        app.config["FRAGMENT_CACHE_MB"] = saved
 
 
 CHANGES = {

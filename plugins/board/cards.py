@@ -11,7 +11,10 @@ page's time (profile: bench/profile_page.py). Two things make it cheap:
   everything the card's HTML depends on (the card's fields, its comment count and sub-item
   progress, whether it is late, the page-level texts and flags, the locale). The HTML is a pure
   function of that key, so a cached card can never be stale: any change to the task, a label's
-  name, an assignee's name or the day it becomes late gives another key.
+  name, an assignee's name or the day it becomes late gives another key. Its position is the
+  one field left out: moving a card to the top of a column shifts every card below it, so the
+  position (``data-pos``) is written into the cached HTML for each card instead, and a move
+  renders one card again, not a hundred.
 """
 
 from __future__ import annotations
@@ -167,6 +170,10 @@ class CardCache:
 cache = CardCache()
 
 
+POSITION = "@position@"  # in an attribute of the template: user text cannot produce it there
+POSITION_ATTR = f'data-pos="{POSITION}"'
+
+
 class CardRenderer:
     """Renders cards for one request: ``context`` holds the page-level values the card
     template reads (``today``, ``extras``, ``editable``, ``done_columns``, ``cardtxt``)."""
@@ -191,20 +198,21 @@ class CardRenderer:
             and card.due_date < ctx["today"]
             and card.column_id not in ctx["done_columns"]
         )
+        anywhere = card._replace(position=POSITION)
         key = (
             self.page_key,
-            card,
+            anywhere,
             late,
             extras.comments.get(card.id, 0),
             extras.progress.get(card.id),
         )
         html = cache.get(key) if self.size else None
         if html is None:
-            # An autoescaped template's output: safe to mark as such.
-            html = Markup(render_template("board/_card.html", task=card, **ctx))  # noqa: S704
+            html = render_template("board/_card.html", task=anywhere, **ctx)
             if self.size:
                 cache.put(key, html, self.size)
-        return html
+        # An autoescaped template's output, with a number put in one attribute: safe.
+        return Markup(html.replace(POSITION_ATTR, f'data-pos="{card.position}"', 1))  # noqa: S704
 
     def __call__(self, cards) -> Markup:
         """Every card's HTML, joined (the template calls ``render_cards(cards)``)."""

@@ -112,3 +112,20 @@ def test_the_cache_is_bounded_and_can_be_turned_off(board, login_as, app, monkey
     cards.cache.clear()
     board_page(client, project)
     assert len(cards.cache) == 0 and cards.cache.hits == 0
+
+
+def test_a_move_renders_only_the_moved_card_again(board, login_as):
+    """Moving a card to the top shifts the cards below it: their HTML is reused with their
+    new ``data-pos``, only the moved card (another column) is rendered again."""
+    project, people, columns, tasks = board
+    client = login_as(people["director"])
+    board_page(client, project)
+    misses = cards.cache.misses
+    ops.move_task(tasks[3], people["director"], columns[0], 0)  # from « En cours » to the top
+    db.session.commit()
+    html = board_page(client, project)
+    assert cards.cache.misses == misses + 1
+    expected = {tasks[3].id: 0, tasks[0].id: 1, tasks[1].id: 2, tasks[2].id: 3, tasks[4].id: 0}
+    for task_id, position in expected.items():
+        assert f'id="t{task_id}" data-pos="{position}"' in card_html(html, task_id)
+    assert "@position@" not in html

@@ -132,7 +132,7 @@ def _render_once(slot, stamp, render, budget: int) -> str:
         return _render_for_cache(render)  # the other render failed: do it here, store nothing
     try:
         html = _render_for_cache(render)
-        if not revisions.writes_pending():  # the render itself wrote (first columns): skip
+        if not revisions.writes_pending():  # a render that left uncommitted writes: not stored
             cache.put(slot, stamp, html, budget)
         return html
     finally:

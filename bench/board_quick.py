@@ -11,9 +11,7 @@ full benchmark whose table the README keeps.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import load, sqlcount  # noqa: E402
-from bench.run import PORT, SECRET, serve  # noqa: E402
+from bench.run import PORT, seeded, serve  # noqa: E402
 
 APP = os.environ.get("BENCH_APP", "workspace.wsgi:app")
 
@@ -43,31 +41,7 @@ def main() -> None:
             if args.pg
             else (f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSPACE_")}
-        env |= {
-            "WORKSPACE_SECRET_KEY": SECRET,
-            "WORKSPACE_DATABASE_URL": url,
-            "WORKSPACE_INSTANCE_PATH": str(Path(tmp) / "instance"),
-            "BENCH_DATABASE_URL": url,
-        }
-        seeded = subprocess.run(
-            [
-                sys.executable,
-                "bench/seed.py",
-                "--tasks",
-                str(args.tasks),
-                "--url",
-                url,
-                "--instance",
-                env["WORKSPACE_INSTANCE_PATH"],
-            ],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        data = json.loads(seeded.stdout.strip().splitlines()[-1])
+        env, data = seeded(url, Path(tmp), args.tasks)
         base, floor_base = f"http://127.0.0.1:{PORT}", f"http://127.0.0.1:{PORT + 1}"
         app = serve(APP, PORT, args.workers, env)
         floor = serve("bench.floor:app", PORT + 1, 1, env)

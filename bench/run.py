@@ -148,9 +148,9 @@ def database(kind: str, pg_url: str, tmp: Path) -> str:
     return sqlcount._fresh_pg(pg_url, "coop_perf_bench")
 
 
-def one_setup(kind: str, workers: int, args, tmp: Path) -> dict:
-    """Seed, serve, load; returns the rows of this setup."""
-    url = database(kind, args.pg_url, tmp)
+def seeded(url: str, tmp: Path, tasks: int = 500, redis_url: str = "") -> tuple[dict, dict]:
+    """(environment of the served processes, the seed's ids and cookies) for a fresh
+    database at ``url``, with the instance folder in ``tmp``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSPACE_")}
     env |= {
         "WORKSPACE_SECRET_KEY": SECRET,
@@ -158,18 +158,24 @@ def one_setup(kind: str, workers: int, args, tmp: Path) -> dict:
         "WORKSPACE_INSTANCE_PATH": str(tmp / "instance"),
         "BENCH_DATABASE_URL": url,
     }
-    if workers > 1:
-        env["WORKSPACE_REDIS_URL"] = args.redis_url
-    instance = ["--instance", str(tmp / "instance")]
-    seeded = subprocess.run(
-        [sys.executable, "bench/seed.py", "--tasks", "500", "--url", url, *instance],
+    if redis_url:
+        env["WORKSPACE_REDIS_URL"] = redis_url
+    command = [sys.executable, "bench/seed.py", "--tasks", str(tasks), "--url", url]
+    done = subprocess.run(
+        [*command, "--instance", str(tmp / "instance")],
         env=env,
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     )
-    data = json.loads(seeded.stdout.strip().splitlines()[-1])
+    return env, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def one_setup(kind: str, workers: int, args, tmp: Path) -> dict:
+    """Seed, serve, load; returns the rows of this setup."""
+    url = database(kind, args.pg_url, tmp)
+    env, data = seeded(url, tmp, redis_url=args.redis_url if workers > 1 else "")
     base, floor_base = f"http://127.0.0.1:{PORT}", f"http://127.0.0.1:{PORT + 1}"
     app = serve("workspace.wsgi:app", PORT, workers, env)
     floor = serve("bench.floor:app", PORT + 1, 1, env)

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import load, sqlcount  # noqa: E402
-from bench.run import PORT, seeded, serve  # noqa: E402
+from bench import load  # noqa: E402
+from bench.run import PORT, database, seeded, serve  # noqa: E402
 
 APP = os.environ.get("BENCH_APP", "workspace.wsgi:app")
 
@@ -36,11 +36,7 @@ def main() -> None:
     if not load.WRK:
         sys.exit("wrk is needed: apt-get install wrk (make bench installs it)")
     with tempfile.TemporaryDirectory(prefix="coop-quick-") as tmp:
-        url = (
-            sqlcount._fresh_pg(args.pg, "coop_perf_quick")
-            if args.pg
-            else (f"sqlite:///{Path(tmp) / 'bench.sqlite'}")
-        )
+        url = database("postgresql" if args.pg else "sqlite", args.pg, Path(tmp))
         env, data = seeded(url, Path(tmp), args.tasks)
         base, floor_base = f"http://127.0.0.1:{PORT}", f"http://127.0.0.1:{PORT + 1}"
         app = serve(APP, PORT, args.workers, env)

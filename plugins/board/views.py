@@ -60,15 +60,16 @@ def labels_of(project) -> list[Label]:
     )
 
 
-def card_context(project, tasks, columns, editable: bool | None = None) -> dict:
+def card_context(project, tasks, columns, editable: bool, day: date) -> dict:
     """What every card needs, and ``render_cards``, which renders (or reuses) their HTML.
     Per-page constants (translated strings, the icon sprite, the card URL, the done columns)
-    are computed once here, not once per card (see cards.py for the rest of the story)."""
+    are computed once here, not once per card (see cards.py for the rest of the story).
+    ``editable`` and ``day`` are those of the fragment's key, so the HTML matches its key."""
     card_url = url_for("board.card", project_id=project.id, task_id=0)
     context = {
-        "today": today(),
+        "today": day,
         "extras": queries.card_extras(project, [t.id for t in tasks]),
-        "editable": can(current_user, project, "board.edit") if editable is None else editable,
+        "editable": editable,
         "done_columns": {c.id for c in columns if c.done},
         "cardtxt": {
             "sprite": url_for("static", filename="vendor/icons.svg"),
@@ -144,7 +145,7 @@ def _render_body(project, filters: Filters, editable: bool, day: date) -> str:
             o.id: o for o in [*project.partners, *(u.organisation for u in people)]
         }.values(),
         page_size=PAGE,
-        **card_context(project, tasks, columns, editable),
+        **card_context(project, tasks, columns, editable, day),
     )
 
 
@@ -190,7 +191,7 @@ def _render_column(project, column_id: int, filters, offset: int, editable, day)
         filters=filters,
         lane=lane,
         page_size=PAGE,
-        **card_context(project, tasks, [col], editable),
+        **card_context(project, tasks, [col], editable, day),
     )
 
 
@@ -200,16 +201,21 @@ def card(project_id: int, task_id: int):
     """One card (a live refresh after the task changed)."""
     project = g.project
     editable = can(current_user, project, "board.edit")
-    key = (task_id, editable, today())
-    return fragments.cached("board-card", project.id, key, lambda: _render_card(project, task_id))
+    day = today()
+    return fragments.cached(
+        "board-card",
+        project.id,
+        (task_id, editable, day),
+        lambda: _render_card(project, task_id, editable, day),
+    )
 
 
-def _render_card(project, task_id: int) -> str:
+def _render_card(project, task_id: int, editable: bool, day: date) -> str:
     task = get_task(project.id, task_id)
     if task.archived:
         return ""  # the card leaves the board
     cards = load_cards(card_select().where(Task.id == task.id))
-    return card_context(project, cards, [task.column])["render_cards"](cards)
+    return card_context(project, cards, [task.column], editable, day)["render_cards"](cards)
 
 
 @bp.route("/archive")

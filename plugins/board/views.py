@@ -94,11 +94,11 @@ def index(project_id: int):
     panel = None
     open_task = request.args.get("task", type=int)
     if open_task:
-        from .views_tasks import panel_context
+        from .views_tasks import render_panel
 
         task = db.session.get(Task, open_task)
         if task is not None and task.project_id == project.id:
-            panel = panel_context(project, task)
+            panel = render_panel(project, task)
     return render_template(
         "board/index.html", project=project, body=board_body(project, filters), panel=panel
     )

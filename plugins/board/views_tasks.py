@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import abort
 
 from workspace.conflicts import check_version
@@ -69,10 +70,16 @@ def panel_context(project, task: Task, form=None) -> dict:
     }
 
 
-def _panel(project, task, form=None, status=200):
+def render_panel(project, task: Task, form=None) -> Markup:
+    """The task's side panel: the same HTML whether it opens in the page or through htmx."""
     html = render_template(
         "board/_panel.html", project=project, **panel_context(project, task, form)
     )
+    return Markup(html)  # noqa: S704 - a template's autoescaped output
+
+
+def _panel(project, task, form=None, status=200):
+    html = render_panel(project, task, form)
     headers = {"HX-Retarget": "#dialogs", "HX-Reswap": "innerHTML"} if htmx else {}
     return html, status, headers
 

@@ -23,6 +23,7 @@ from .hooks import (
 )
 from .mine import root_bp
 from .operations import task_url
+from .site_templates import admin_tabs
 from .views import bp
 
 
@@ -55,6 +56,7 @@ plugin = Plugin(
         )
     ],
     hooks={
+        "admin_tabs": admin_tabs,
         "milestone_links": milestone_links,
         "my_projects_top": my_projects_top,
         "project_form_fields": project_form_fields,

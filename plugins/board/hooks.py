@@ -88,7 +88,7 @@ def project_form_fields(project, form) -> str | None:
     """On the creation form only: "start from a task template"."""
     if project is not None:
         return None
-    return render_template("board/_template_field.html", choices=template_choices())
+    return render_template("board/_template_field.html", choices=template_choices(current_user))
 
 
 def on_project_created(project, actor, options, **_kw) -> None:

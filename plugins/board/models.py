@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -160,7 +161,8 @@ class SubItem(IdMixin, db.Model):
 
 class BoardTemplate(IdMixin, db.Model):
     """A named set of tasks saved by a coordinator (JSON list of task dicts), offered when a
-    project is created."""
+    project is created to the members of its source project, or to everyone once a site
+    administrator publishes it (``site_wide``)."""
 
     __revision__ = False  # site-wide templates, not a project's content (workspace/revisions.py)
     __tablename__ = "board_template"
@@ -173,5 +175,8 @@ class BoardTemplate(IdMixin, db.Model):
         ForeignKey("user_account.id"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Published by a site administrator: offered to everyone, not only the source's members.
+    site_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     created_by: Mapped[User | None] = relationship()
+    source_project: Mapped[Project | None] = relationship()

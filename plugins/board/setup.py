@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from workspace.events import publish
 from workspace.extensions import db
@@ -143,19 +144,33 @@ def shipped_templates() -> dict[str, dict]:
     return out
 
 
-def template_choices() -> list[tuple[str, str]]:
+def _visible_templates(user):
+    """The saved templates ``user`` may start a project from: those of the projects they are
+    a member of, and the ones a site administrator published."""
+    from workspace.models import Membership
+
+    mine = db.select(Membership.project_id).where(Membership.user_id == user.id)
+    return db.select(BoardTemplate).where(
+        or_(BoardTemplate.site_wide.is_(True), BoardTemplate.source_project_id.in_(mine))
+    )
+
+
+def template_choices(user) -> list[tuple[str, str]]:
     choices = [(key, data["name"]) for key, data in shipped_templates().items()]
-    saved = db.session.scalars(db.select(BoardTemplate).order_by(BoardTemplate.name))
+    saved = db.session.scalars(_visible_templates(user).order_by(BoardTemplate.name))
     choices += [(f"db:{t.id}", t.name) for t in saved]
     return choices
 
 
-def template_tasks(key: str) -> list[dict] | None:
+def template_tasks(key: str, user) -> list[dict] | None:
+    """The tasks of template ``key``, or None when it does not exist or ``user`` may not
+    see it (a crafted key naming another project's template copies nothing)."""
     if key.startswith("file:"):
         data = shipped_templates().get(key)
         return data["tasks"] if data else None
     if key.startswith("db:") and key[3:].isdigit():
-        template = db.session.get(BoardTemplate, int(key[3:]))
+        stmt = _visible_templates(user).where(BoardTemplate.id == int(key[3:]))
+        template = db.session.scalar(stmt)
         return json.loads(template.tasks_json) if template else None
     return None
 
@@ -195,7 +210,7 @@ def apply_template(project, actor, key: str) -> int:
     missing); returns how many tasks were created."""
     from .models import SubItem
 
-    tasks = template_tasks(key)
+    tasks = template_tasks(key, actor)
     if not tasks:
         return 0
     columns = {c.name.casefold(): c for c in ensure_columns(project)}

@@ -102,7 +102,7 @@ def test_new_project_from_a_shipped_template(login_as):
     from tests.factories import create_user
 
     user = create_user()
-    assert ("file:gcsms", "Création d'un GCSMS (plan type)") in template_choices()
+    assert ("file:gcsms", "Création d'un GCSMS (plan type)") in template_choices(user)
     client = login_as(user)
     form = client.get("/projects/new").text
     assert "Partir d&#39;un modèle de tâches" in form or "Partir d'un modèle de tâches" in form
@@ -127,7 +127,7 @@ def test_coordinator_saves_a_template_offered_at_creation(board, login_as):
         f"/projects/{project.id}/board/settings/templates", data={"name": "Notre plan"}
     )
     assert r.status_code == 302
-    key = next(k for k, name in template_choices() if name == "Notre plan")
+    key = next(k for k, name in template_choices(people["director"]) if name == "Notre plan")
     other = login_as(people["director"]).post(
         "/projects/new",
         data={"name": "Suite", "form": "fusion", "stage": "emergence", "board_template": key},

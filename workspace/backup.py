@@ -1,18 +1,17 @@
 """Project backup: export every record of one project to versioned JSON, import it elsewhere.
 
-Format ``{"format": "coopilote-project", "version": 1, "project_id", "exported_at",
-"tables": {table: [row, …]}, "files": [storage keys]}``; uploaded files go in a zip next to it
-(one entry per ``stored_file`` id). The exporter is generic: it walks the SQLAlchemy metadata
-and takes every table owned by the project (a foreign key to ``project.id``, or to a table so
-owned), plus the organisations and people those rows point to. A plugin may replace the generic
-dump of its own tables with the hooks ``export_project(project) → {table: rows}`` and
-``import_project(project, data, id_maps)``.
+Format (version 2): one zip holding ``project.json`` — ``{"format": "coopilote-project",
+"version": 2, "project_id", "exported_at", "activity_chain_intact", "missing_files": [ids],
+"tables": {table: [row, …]}}`` — and ``files/<stored_file id>`` for each uploaded document,
+whose SHA-256 and size are those of its ``stored_file`` row (checked on import). Secrets
+(:data:`SECRETS`: webhook keys, invitation and calendar link hashes) are never exported; the
+import makes new ones. The exporter is generic: it walks
+the SQLAlchemy metadata and takes every table owned by the project (a foreign key to
+``project.id``, or to a table so owned), plus the organisations and people those rows point
+to. A plugin may replace the generic dump of its own tables with the hooks
+``export_project(project) → {table: rows}`` and ``import_project(project, data, id_maps)``.
 
-Import remaps every id: foreign keys through the metadata, plain-integer references through
-:data:`PLAIN_REFS`, polymorphic ``object_type``/``object_id`` pairs through
-:data:`OBJECT_TABLES`. People are matched by e-mail and organisations by name; a person new to
-the database gets an unusable password (they reset it). The activity chain is re-hashed after
-the ids change (the export records whether the original chain was intact).
+The import is in :mod:`workspace.backup_import`.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import secrets
 import zipfile
 from decimal import Decimal
 
@@ -29,7 +27,8 @@ from sqlalchemy.types import Date, DateTime, LargeBinary, Numeric
 
 from .extensions import db
 
-FORMAT, VERSION = "coopilote-project", 1
+FORMAT, VERSION = "coopilote-project", 2
+READABLE_VERSIONS = (1, 2)  # version 1: the JSON alone, documents in a separate zip
 # Per-user or secret records that are not part of a project's content.
 EXCLUDED = {
     "password_reset",
@@ -63,6 +62,14 @@ OBJECT_TABLES = {
 }
 REFERENCE_TABLES = ("organisation", "user_account")
 DERIVED = {("activity", "prev_hash"), ("activity", "entry_hash"), ("stored_file", "storage_key")}
+# Secrets a backup never carries: the import makes new ones (links sent before do not open
+# the restored copy).
+SECRETS = {
+    ("api_webhook", "secret"),
+    ("invitation", "token_hash"),
+    ("milestones_calendar_token", "token_hash"),
+}
+DATA_ENTRY = "project.json"
 
 
 class BackupError(ValueError):
@@ -146,6 +153,10 @@ def export_project(project_id: int) -> dict:
         if "source_project_id" in table.c:
             where = table.c.source_project_id == project_id
         tables[table.name] = _rows(table, where)
+        for tname, col in SECRETS:
+            if tname == table.name:
+                for row in tables[table.name]:
+                    row.pop(col, None)
         if "id" in table.c:
             kept[table.name] = [r["id"] for r in tables[table.name]]
     _add_references(tables)
@@ -155,6 +166,7 @@ def export_project(project_id: int) -> dict:
         "project_id": project_id,
         "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "activity_chain_intact": verify_chain(project_id) is None,
+        "missing_files": [],
         "tables": tables,
     }
 
@@ -180,115 +192,21 @@ def _add_references(tables: dict) -> None:
     tables["user_account"] = user_rows
 
 
-def export_files(data: dict) -> bytes:
-    """A zip of the project's uploaded files, one entry per stored_file id."""
+def export_archive(project_id: int) -> bytes:
+    """The whole backup: ``project.json`` and every uploaded document, as one zip. A document
+    whose file is gone from the disk is listed in ``missing_files`` (its row is kept)."""
+    import json
+
     from .uploads import upload_root
 
+    data = export_project(project_id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for row in data["tables"].get("stored_file", []):
             path = upload_root() / row["storage_key"]
             if path.is_file():
                 archive.write(path, f"files/{row['id']}")
+            else:
+                data["missing_files"].append(row["id"])
+        archive.writestr(DATA_ENTRY, json.dumps(data, ensure_ascii=False, indent=1))
     return buffer.getvalue()
-
-
-def import_project(data: dict, files: bytes | None = None) -> tuple[int, dict]:
-    """Restore an export; returns (new project id, id_maps {table: {old id: new id}})."""
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
-        raise BackupError("not a coopilote-project backup of version 1")
-    from .models import Project
-    from .plugins import call_hook
-    from .revisions import touch
-
-    tables, maps = data["tables"], {}
-    maps["organisation"] = _match(tables.get("organisation", []), "organisation", "name")
-    maps["user_account"] = _match(
-        tables.get("user_account", []), "user_account", "email", maps["organisation"]
-    )
-    order = ["project", *(t.name for t in owned_tables())]
-    for name in order:
-        for row in tables.get(name, []):
-            _insert(name, row, maps)
-    db.session.flush()
-    new_id = maps["project"][data["project_id"]]
-    _rechain(new_id)
-    if files:
-        _restore_files(files, tables.get("stored_file", []), maps)
-    call_hook("import_project", project=db.session.get(Project, new_id), data=data, id_maps=maps)
-    touch(new_id)  # the rows went in by Core INSERTs, which the ORM does not see
-    db.session.commit()
-    return new_id, maps
-
-
-def _match(rows: list, name: str, key: str, orgs: dict | None = None) -> dict:
-    """Reuse the organisation (by name) or person (by e-mail) already there, else create."""
-    from .security import hash_password
-
-    table, out = db.metadata.tables[name], {}
-    for row in rows:
-        found = db.session.scalar(select(table.c.id).where(table.c[key] == row[key]))
-        if found is None:
-            values = {k: v for k, v in row.items() if not k.startswith("totp_")}
-            if name == "user_account":
-                values["organisation_id"] = (orgs or {}).get(row["organisation_id"])
-                values["password_hash"] = hash_password(secrets.token_urlsafe(32))
-            found = _insert_values(table, values)
-        out[row["id"]] = found
-    return out
-
-
-def _insert_values(table, values: dict):
-    clean = {c.name: _decode(c, values[c.name]) for c in table.columns if c.name in values}
-    clean.pop("id", None)
-    result = db.session.execute(table.insert().values(**clean))
-    return result.inserted_primary_key[0] if "id" in table.c else None
-
-
-def _insert(name: str, row: dict, maps: dict) -> None:
-    table, values = db.metadata.tables[name], dict(row)
-    for fk in table.foreign_keys:
-        col, target = fk.parent.name, fk.column.table.name
-        if values.get(col) is not None:
-            values[col] = maps.get(target, {}).get(values[col], values[col])
-    for (tname, col), target in PLAIN_REFS.items():
-        if tname == name and values.get(col) is not None:
-            values[col] = maps.get(target, {}).get(values[col])
-    if values.get("object_type") in OBJECT_TABLES and values.get("object_id") is not None:
-        target = OBJECT_TABLES[values["object_type"]]
-        values["object_id"] = maps.get(target, {}).get(values["object_id"], values["object_id"])
-    if name == "stored_file":
-        values["storage_key"] = f"{values['project_id']}/{secrets.token_hex(16)}"
-    new = _insert_values(table, values)
-    if "id" in row:
-        maps.setdefault(name, {})[row["id"]] = new
-
-
-def _rechain(project_id: int) -> None:
-    """Ids changed, so do the hashes: chain the imported log again, in its original order."""
-    from .events import _hash, entry_fields
-    from .models import Activity
-
-    prev = ""
-    for entry in db.session.scalars(
-        select(Activity).filter_by(project_id=project_id).order_by(Activity.id)
-    ):
-        entry.prev_hash, entry.entry_hash = prev, _hash(prev, entry_fields(entry))
-        prev = entry.entry_hash
-    db.session.flush()
-
-
-def _restore_files(files: bytes, rows: list, maps: dict) -> None:
-    from .models import StoredFile
-    from .uploads import upload_root
-
-    with zipfile.ZipFile(io.BytesIO(files)) as archive:
-        names = set(archive.namelist())
-        for row in rows:
-            entry = f"files/{row['id']}"
-            if entry not in names:
-                continue
-            stored = db.session.get(StoredFile, maps["stored_file"][row["id"]])
-            path = upload_root() / stored.storage_key
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(archive.read(entry))

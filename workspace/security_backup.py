@@ -1,22 +1,24 @@
 """Project backup from the command line and from the settings page (coordinators only).
 
-``flask --app workspace project export ID [--files file.zip] > file.json`` and
-``flask --app workspace project import file.json [--files file.zip]``; the format is described
-in :mod:`workspace.backup`.
+``flask --app workspace project export ID > projet.zip`` (``--json`` for the data alone) and
+``flask --app workspace project import projet.zip``; the format is described in
+:mod:`workspace.backup`, the import's guarantees in :mod:`workspace.backup_import`.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+import zipfile
 
 import click
 from flask import Blueprint, Response, g
 from flask.cli import AppGroup
 from flask_login import login_required
 
-from .backup import BackupError, export_files, export_project, import_project
-from .extensions import db
+from .backup import BackupError, export_archive, export_project
+from .backup_import import import_project, legacy_files, read_archive
 from .permissions import requires
 
 bp = Blueprint("backup", __name__)
@@ -39,39 +41,57 @@ def export_json(project_id: int):
     return _download(body, f"coopilote-projet-{project_id}.json", "application/json")
 
 
-@bp.route("/projects/<int:project_id>/backup-files.zip")
+@bp.route("/projects/<int:project_id>/backup.zip")
 @login_required
 @requires("project.edit")
 def export_zip(project_id: int):
-    body = export_files(export_project(g.project.id))
-    return _download(body, f"coopilote-projet-{project_id}-fichiers.zip", "application/zip")
+    body = export_archive(g.project.id)
+    return _download(body, f"coopilote-projet-{project_id}.zip", "application/zip")
 
 
 @project_cli.command("export")
 @click.argument("project_id", type=int)
-@click.option("--files", "files_path", type=click.Path(dir_okay=False, writable=True))
-def export_command(project_id, files_path):
-    """Write project PROJECT_ID as JSON on stdout (and its files as a zip with --files)."""
+@click.option("--json", "as_json", is_flag=True, help="The data alone, as JSON (no documents).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True))
+def export_command(project_id, as_json, output):
+    """Write project PROJECT_ID as a backup zip (data and documents) on stdout or to --output."""
     try:
-        data = export_project(project_id)
+        if as_json:
+            body = json.dumps(export_project(project_id), ensure_ascii=False, indent=1) + "\n"
+            body = body.encode()
+        else:
+            body = export_archive(project_id)
     except BackupError as exc:
         raise click.BadParameter(str(exc), param_hint="PROJECT_ID") from exc
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
-    if files_path:
-        with open(files_path, "wb") as fh:
-            fh.write(export_files(data))
+    if output:
+        with open(output, "wb") as fh:
+            fh.write(body)
+    else:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
 
 
 @project_cli.command("import")
-@click.argument("json_file", type=click.File("rb"))
-@click.option("--files", "files_file", type=click.File("rb"))
-def import_command(json_file, files_file):
-    """Restore a project exported with `project export` (ids are renumbered)."""
+@click.argument("backup_file", type=click.File("rb"))
+@click.option("--files", "files_file", type=click.File("rb"), help="Version 1: documents zip.")
+def import_command(backup_file, files_file):
+    """Restore a project exported with `project export` (ids are renumbered). Nothing is
+    imported when anything in the file is refused."""
+    blob = backup_file.read()
     try:
-        data = json.load(json_file)
-        new_id, _maps = import_project(data, files_file.read() if files_file else None)
-    except (BackupError, ValueError, KeyError) as exc:
-        db.session.rollback()
-        raise click.ClickException(f"import failed: {exc}") from exc
+        if zipfile.is_zipfile(io.BytesIO(blob)):
+            data, files = read_archive(blob)
+        else:
+            data = _json(blob)
+            files = legacy_files(files_file.read()) if files_file else {}
+        new_id, _maps = import_project(data, files)
+    except BackupError as exc:
+        raise click.ClickException(f"import failed, nothing was imported: {exc}") from exc
     click.echo(f"imported as project {new_id}")
+
+
+def _json(blob: bytes) -> dict:
+    try:
+        return json.loads(blob)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BackupError(f"neither a backup zip nor JSON ({exc})") from exc

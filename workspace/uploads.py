@@ -14,7 +14,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from flask_babel import gettext as _
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
@@ -116,9 +116,13 @@ def path_of(stored: StoredFile) -> Path:
 
 
 def send_stored(stored: StoredFile):
-    """The file as an attachment (never rendered inline by the browser)."""
+    """The file as an attachment (never rendered inline by the browser); 404 when its content
+    is gone from the disk (a lost upload folder, a backup restored without a document)."""
+    path = path_of(stored)
+    if not path.is_file():
+        abort(404)
     response = send_file(
-        path_of(stored),
+        path,
         mimetype=stored.content_type,
         as_attachment=True,
         download_name=stored.original_name,

@@ -95,6 +95,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
+    __import__("workspace.sessions").sessions.init_sessions(app)
 
 
 def _fresh_request_globals() -> None:
@@ -103,16 +104,13 @@ def _fresh_request_globals() -> None:
 
 
 def _load_user(user_id: str):
-    from .models import User
+    from .sessions import load_user
 
     try:
         uid, epoch = (int(x) for x in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
-    if user is None or not user.active or user.session_epoch != epoch:
-        return None
-    return user
+    return load_user(uid, epoch)
 
 
 CSP = (

@@ -12,6 +12,7 @@ from .extensions import db
 from .forms import LoginForm
 from .models import User
 from .security import verify_password
+from .sessions import revoke_current_session
 
 bp = Blueprint("auth", __name__)
 
@@ -59,8 +60,12 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    """Sign out: this session's id is revoked on the server (a copy of the cookie no longer
+    signs in), the session is emptied, and the remember-me cookie is deleted (Flask-Login's
+    ``_remember = "clear"``, set by ``logout_user`` after the session is emptied)."""
+    revoke_current_session()
     session.clear()
+    logout_user()
     return redirect(url_for("auth.login"))
 
 

@@ -112,3 +112,60 @@ def test_language_switch_is_remembered_on_the_account(login_as):
 
     db.session.refresh(user)
     assert user.locale == "en"
+
+
+def _signed_in_with_remember(app, email="claire@example.org"):
+    client = app.test_client()
+    r = client.post("/login", data={"email": email, "password": PASSWORD, "remember": "y"})
+    assert r.status_code == 302
+    return client
+
+
+def test_logout_deletes_the_remember_cookie(app):
+    create_user(email="claire@example.org")
+    client = _signed_in_with_remember(app)
+    assert client.get_cookie("remember_token") is not None
+    r = client.post("/logout")
+    assert r.status_code == 302
+    assert client.get_cookie("remember_token") is None
+    assert client.get("/").status_code == 302  # signed out, not signed in again by the cookie
+
+
+def test_a_session_cookie_copied_before_logout_is_refused_after(app):
+    create_user(email="claire@example.org")
+    client = app.test_client()
+    client.post("/login", data={"email": "claire@example.org", "password": PASSWORD})
+    copied = client.get_cookie("session").value
+    client.post("/logout")
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    r = replay.get("/")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_signing_out_one_browser_keeps_the_others(app):
+    create_user(email="claire@example.org")
+    laptop, phone = app.test_client(), app.test_client()
+    for c in (laptop, phone):
+        c.post("/login", data={"email": "claire@example.org", "password": PASSWORD})
+    laptop.post("/logout")
+    assert laptop.get("/").status_code == 302
+    assert phone.get("/").status_code == 200
+
+
+def test_revoked_sessions_are_purged_after_the_cookie_lifetime(app):
+    from datetime import timedelta
+
+    from workspace.extensions import db
+    from workspace.models import utcnow
+    from workspace.sessions import RevokedSession
+
+    db.session.add(RevokedSession(sid="old", revoked_at=utcnow() - timedelta(days=400)))
+    db.session.commit()
+    create_user(email="claire@example.org")
+    client = app.test_client()
+    client.post("/login", data={"email": "claire@example.org", "password": PASSWORD})
+    client.post("/logout")
+    db.session.expire_all()
+    sids = db.session.scalars(db.select(RevokedSession.sid)).all()
+    assert "old" not in sids and len(sids) == 1

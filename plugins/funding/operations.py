@@ -186,6 +186,8 @@ def add_expense(
     project = _project(line.project_id)
     if amount <= 0:
         raise RuleBroken({"amount": str(_l("Le montant d'une dépense est positif."))})
+    if errors := rules.amount_errors({"amount": amount}, ("amount",)):
+        raise RuleBroken({k: str(v) for k, v in errors.items()})
     stored = store_upload(project, file_storage, actor) if file_storage else None
     expense = FundingExpense(
         line=line,

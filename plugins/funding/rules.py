@@ -17,6 +17,8 @@ from .models import Kind, LineStatus, Purpose
 
 CENT = Decimal("0.01")
 MONEY_MAX = Decimal("9999999999.99")  # Numeric(12, 2)
+#: No amount of a cooperation project's file comes near this: a typo, not a grant.
+AMOUNT_MAX = Decimal("10000000.00")
 AID_MIN, AID_MAX = Decimal("6000.00"), Decimal("15000.00")
 HUNDRED = Decimal("100.00")
 
@@ -33,6 +35,8 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 #: A new line can start in these statuses (the others come from the flow).
 INITIAL = {S.PLANNED, S.REQUESTED, S.GRANTED, S.PAID, S.REFUSED}
+#: A line may show an amount paid only in these statuses.
+PAID_STATUSES = {S.GRANTED, S.PAID, S.REPAYABLE, S.REPAID}
 SETUP_PURPOSES = {Purpose.CONSULTANT, Purpose.AUDIT, Purpose.LEGAL, Purpose.OTHER_SETUP}
 
 
@@ -51,9 +55,19 @@ def parse_amount(text) -> Decimal:
         raise ValueError(
             _l("Montant invalide : des chiffres et au plus deux décimales (ex. 12 000,50).")
         ) from None
-    if value > MONEY_MAX:
-        raise ValueError(_l("Montant trop élevé."))
+    if value > AMOUNT_MAX:
+        raise ValueError(_l("Montant trop élevé : au plus 10 000 000 €."))
     return value
+
+
+def amount_errors(values: dict, fields) -> dict:
+    """Messages for amounts given as numbers (API, operations) outside 0 … AMOUNT_MAX."""
+    errors = {}
+    for name in fields:
+        value = values.get(name)
+        if value is not None and not Decimal("0") <= value <= AMOUNT_MAX:
+            errors[name] = _l("Montant trop élevé : au plus 10 000 000 €.")
+    return errors
 
 
 _PERCENT = re.compile(r"^\d{1,3}([.,]\d{1,2})?$")
@@ -123,10 +137,13 @@ def check_line(project, values: dict, line=None, others=()) -> dict[str, str]:
         errors["amount_granted"] = _l("Indiquez le montant accordé.")
     if new == S.PAID and paid is None:
         errors["amount_paid"] = _l("Indiquez le montant versé.")
-    if paid is not None and granted is not None and paid > granted:
+    if paid and (new not in PAID_STATUSES or granted is None):
+        errors["amount_paid"] = _l("Rien ne peut être versé avant que le financement soit accordé.")
+    elif paid is not None and granted is not None and paid > granted:
         errors["amount_paid"] = _l("Le montant versé ne peut pas dépasser le montant accordé.")
     if values["kind"] == Kind.STARTUP_AID:
         errors.update(_aid_errors(project, values, old, others))
+    errors.update(amount_errors(values, ("amount_requested", "amount_granted", "amount_paid")))
     return {k: str(v) for k, v in errors.items()}
 
 
@@ -143,7 +160,7 @@ def _aid_errors(project, values, old, others) -> dict:
         errors["kind"] = _l(
             "Ce projet a déjà une aide au démarrage : elle n'est ni renouvelable ni reconductible."
         )
-    purpose = values["purpose_category"]
+    purpose = values.get("purpose_category")
     if purpose == Purpose.STUDY:
         errors["purpose_category"] = _l("L'aide au démarrage ne finance pas les études préalables.")
     elif purpose not in SETUP_PURPOSES:

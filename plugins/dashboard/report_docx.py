@@ -1,5 +1,6 @@
 """The report as a DOCX document: the cover, then each section's HTML turned into paragraphs,
-lists and tables; a section's inline SVG charts become PNG pictures (report_png.py)."""
+lists and tables; a section's inline SVG charts become PNG pictures (report_png.py). Text goes
+through ``xml_safe``: older data may hold control characters that XML cannot."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from lxml import html as lxml_html
 
 from workspace.formats import long_date
+from workspace.input_guard import xml_safe
 
 from . import report_png
 
@@ -24,7 +26,7 @@ def build(ctx: dict) -> bytes:
     doc.styles["Normal"].font.size = Pt(10)
     project, period = ctx["project"], ctx["period"]
     doc.add_heading(_("Bilan du projet"), level=0)
-    doc.add_heading(project.name, level=1)
+    doc.add_heading(xml_safe(project.name), level=1)
     doc.add_paragraph(_("Période : %(p)s", p=period["label"]))
     _pairs(
         doc,
@@ -39,12 +41,12 @@ def build(ctx: dict) -> bytes:
         ],
     )
     doc.add_heading(_("Résumé"), level=1)
-    doc.add_paragraph(project.summary or "—")
+    doc.add_paragraph(xml_safe(project.summary) or "—")
     doc.add_heading(_("Étape du projet"), level=1)
     doc.add_paragraph(str(project.stage_enum.label))
     for section in ctx["sections"]:
-        doc.add_heading(section["title"], level=1)
-        _html_into(doc, section["html"])
+        doc.add_heading(xml_safe(section["title"]), level=1)
+        _html_into(doc, xml_safe(section["html"]))
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -55,11 +57,11 @@ def _pairs(doc, rows) -> None:
     table.style = "Table Grid"
     for label, value in rows:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = str(label), str(value)
+        cells[0].text, cells[1].text = xml_safe(str(label)), xml_safe(str(value))
 
 
 def _text(el) -> str:
-    return " ".join(el.text_content().split())
+    return xml_safe(" ".join(el.text_content().split()))
 
 
 def _html_into(doc, fragment: str) -> None:

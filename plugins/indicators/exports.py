@@ -9,6 +9,7 @@ from flask import Response, send_file
 from flask_babel import gettext as _
 
 from workspace.extensions import db
+from workspace.input_guard import xml_safe
 from workspace.models import area_label
 from workspace.permissions import requires
 
@@ -20,7 +21,9 @@ from .views import bp
 
 
 def _safe(value):
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
+    """Neutralise spreadsheet formulas in text cells (CSV injection); drop the characters a
+    spreadsheet (XML) cannot hold, which older data may carry."""
+    value = xml_safe(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from workspace.input_guard import has_control_characters
+
 MAX_ID = 2_147_483_647
 DECIMAL_RE = re.compile(r"^-?\d{1,10}(\.\d{1,4})?$")
 MONEY_RE = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
@@ -114,7 +116,7 @@ class F:
             raise ValueError(_("Ce champ est obligatoire."))
         if self.max_length and len(value) > self.max_length:
             raise ValueError(_("%(max)d caractères au plus.", max=self.max_length))
-        if "\x00" in value:
+        if has_control_characters(value):  # NUL, ESC… (tab and line breaks are text)
             raise ValueError(_("Caractère non permis."))
         return value
 

@@ -48,6 +48,8 @@ REGISTRY: dict[str, Permission] = {}
 CORE_PERMISSIONS = [
     Permission("project.view", ALL_ROLES),
     Permission("project.edit", {"coordinator"}),
+    # Changing the project's integrations (webhooks): a write, so refused once archived.
+    Permission("project.integrations", {"coordinator"}, write=True),
     Permission("members.view", ALL_ROLES),
     Permission("members.manage", {"coordinator"}, write=True),
     Permission("activity.view", ALL_ROLES),

@@ -226,3 +226,39 @@ def test_webhooks_page(roles_project, login_as):
     assert "ping" in page and "Journal des envois" in page
     assert c.post(f"{url}/{hook.id}/delete").status_code == 302
     assert db.session.scalar(db.select(db.func.count(Webhook.id))) == 0
+
+
+def test_an_archived_project_s_webhooks_are_read_only(roles_project, login_as):
+    from workspace import operations
+
+    project, people = roles_project
+    hook = Webhook(
+        project_id=project.id,
+        url="https://example.org/hook",
+        secret="s" * 32,
+        events=["*"],
+        created_by_id=people["coordinator"].id,
+    )
+    db.session.add(hook)
+    operations.archive_project(project, people["coordinator"], True)
+    db.session.commit()
+    client = login_as(people["coordinator"])
+    base = f"/projects/{project.id}/webhooks"
+    page = client.get(base)
+    assert page.status_code == 200 and "lecture seule" in page.text
+    assert "Ajouter le webhook" not in page.text and "/ping" not in page.text
+    assert client.get(f"{base}/{hook.id}").status_code == 200
+    writes = [
+        (base, {"url": "https://example.org/new", "events": ["*"], "active": "y"}),
+        (f"{base}/{hook.id}", {"url": "https://example.org/changed", "events": ["*"]}),
+        (f"{base}/{hook.id}/ping", {}),
+        (f"{base}/{hook.id}/secret", {}),
+        (f"{base}/{hook.id}/delete", {}),
+    ]
+    for url, data in writes:
+        assert client.post(url, data=data).status_code == 403, url
+    db.session.expire_all()
+    hooks = db.session.scalars(db.select(Webhook)).all()
+    assert [(h.url, h.secret) for h in hooks] == [("https://example.org/hook", "s" * 32)]
+    events = db.session.scalars(db.select(WebhookDelivery.event)).all()
+    assert "ping" not in events  # (the archiving itself was delivered)

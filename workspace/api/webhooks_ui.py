@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from workspace.extensions import db
 from workspace.feedback import toast
 from workspace.models import utcnow
-from workspace.permissions import requires
+from workspace.permissions import require, requires
 
 from . import ui_bp
 from .models import URL_MAX, Webhook, WebhookDelivery
@@ -121,6 +121,7 @@ def webhooks(project_id: int):
     if request.method == "GET":
         form.events.data = ["*"]
         return _page(form)
+    require(current_user, g.project, "project.integrations")
     if not form.validate():
         return _page(form, 400)
     hook = Webhook(
@@ -145,6 +146,7 @@ def edit_webhook(project_id: int, hook_id: int):
     form = WebhookForm(obj=hook)
     if request.method == "GET":
         return _page(form, editing=hook)
+    require(current_user, g.project, "project.integrations")
     if not form.validate():
         return _page(form, 400, editing=hook)
     hook.url, hook.events, hook.active = form.url.data, form.events.data, form.active.data
@@ -154,7 +156,7 @@ def edit_webhook(project_id: int, hook_id: int):
 
 
 @ui_bp.route("/projects/<int:project_id>/webhooks/<int:hook_id>/delete", methods=["POST"])
-@requires("project.edit")
+@requires("project.integrations")
 def delete_webhook(project_id: int, hook_id: int):
     db.session.delete(_hook(project_id, hook_id))
     db.session.commit()
@@ -163,7 +165,7 @@ def delete_webhook(project_id: int, hook_id: int):
 
 
 @ui_bp.route("/projects/<int:project_id>/webhooks/<int:hook_id>/secret", methods=["POST"])
-@requires("project.edit")
+@requires("project.integrations")
 def rotate_secret(project_id: int, hook_id: int):
     _hook(project_id, hook_id).secret = new_secret()
     db.session.commit()
@@ -172,7 +174,7 @@ def rotate_secret(project_id: int, hook_id: int):
 
 
 @ui_bp.route("/projects/<int:project_id>/webhooks/<int:hook_id>/ping", methods=["POST"])
-@requires("project.edit")
+@requires("project.integrations")
 def ping(project_id: int, hook_id: int):
     """Queue a test delivery (event ``ping``), whatever events the webhook listens to."""
     hook = _hook(project_id, hook_id)

@@ -112,19 +112,19 @@ MUTATIONS = [
     ),
     # -- Sign-in, sessions, passwords ----------------------------------------------------------
     M(
-        "ratelimit-sign-in",
-        "workspace/ratelimit.py",
-        '        "auth.login",\n',
-        '        "auth.login-not-limited",\n',
-        f"{RATE}::test_account_locked_after_five_failures_same_answer_for_unknown",
-        f"{RATE}::test_address_limited_across_accounts",
-    ),
-    M(
         "ratelimit-sign-in-per-account",
         "workspace/ratelimit.py",
-        '            (cfg["RATELIMIT_LOGIN_ACCOUNT"], account_key, _failed),\n',
-        "",
+        '[(cfg["RATELIMIT_LOGIN_ACCOUNT"], account_key, _failed)]',
+        "[]",
         f"{RATE}::test_account_locked_after_five_failures_same_answer_for_unknown",
+    ),
+    M(
+        "ratelimit-sign-in-per-address",
+        "workspace/auth.py",
+        "        if address_wait:  # this address used up",
+        "        if False:  # this address used up",
+        f"{RATE}::test_address_limited_across_accounts",
+        f"{RATE}::test_a_right_password_passes_an_exhausted_address",
     ),
     M(
         "session-rotation-on-sign-in",

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .errors import error_response
 from .extensions import db
 from .forms import LoginForm
 from .models import User
+from .ratelimit import count_login_failure, login_address_wait
 from .security import verify_password
 from .sessions import revoke_current_session
 
@@ -39,6 +41,7 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        address_wait = login_address_wait()
         user = find_user(form.email.data.strip())
         ok = verify_password(user.password_hash if user else None, form.password.data)
         if user and ok and user.active:
@@ -50,6 +53,11 @@ def login():
             session.clear()  # rotate the session on sign-in
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
+        count_login_failure()
+        if address_wait:  # this address used up its failures: only a right password passes
+            response = make_response(error_response(429))
+            response.headers["Retry-After"] = str(address_wait)
+            return response
         # Same answer whether the account exists or not (no enumeration).
         form.password.errors.append(_("Adresse e-mail ou mot de passe incorrect."))
         return render_template("auth/login.html", form=form), 400

@@ -2,8 +2,11 @@
 
 Two keys per sensitive form: the client address (``request.remote_addr``, which ProxyFix
 rewrites when ``WORKSPACE_PROXY_FIX=1``) and the account named in the form (the e-mail,
-lower-cased, whether or not such an account exists, so a 429 reveals nothing). Counters live in
-Redis when ``WORKSPACE_REDIS_URL`` is set (shared by every process), in memory otherwise.
+lower-cased, whether or not such an account exists, so a 429 reveals nothing). Sign-in counts
+failures only, and its address limit lets a correct password through: colleagues behind one
+office address are not locked out by another's typos, while each account keeps its own limit.
+Counters live in Redis when ``WORKSPACE_REDIS_URL`` is set (shared by every process), in memory
+otherwise.
 
 A refused request is a 429 rendered by :mod:`workspace.errors` in the layout, with a
 ``Retry-After`` header. The limits are configurable (``RATELIMIT_*`` keys below); under tests
@@ -13,10 +16,15 @@ one in-memory counter would otherwise be shared by the whole test session.
 
 from __future__ import annotations
 
+import logging
+import time
+
 from flask import Flask, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+
+log = logging.getLogger(__name__)
 
 DEFAULTS = {
     # Failed sign-ins only (a successful one does not count).
@@ -82,15 +90,9 @@ def init_ratelimit(app: Flask) -> Limiter:
     limiter.enabled = app.config["RATELIMIT_ENABLED"] = bool(wanted)
     app.extensions["coopilote.limiter"] = limiter
     cfg = app.config
-    _wrap(
-        app,
-        limiter,
-        "auth.login",
-        [
-            (cfg["RATELIMIT_LOGIN_IP"], ip_key, _failed),
-            (cfg["RATELIMIT_LOGIN_ACCOUNT"], account_key, _failed),
-        ],
-    )
+    # The address limit of sign-in is applied by the view (login_address_wait): an office
+    # behind one NAT address must not lock out a colleague who types the right password.
+    _wrap(app, limiter, "auth.login", [(cfg["RATELIMIT_LOGIN_ACCOUNT"], account_key, _failed)])
     _wrap(
         app,
         limiter,
@@ -109,6 +111,40 @@ def init_ratelimit(app: Flask) -> Limiter:
     for endpoint in ("account.reset", "account.invitation"):
         _wrap(app, limiter, endpoint, [(cfg["RATELIMIT_TOKEN_IP"], ip_key, None)])
     return limiter
+
+
+def _login_address_limit():
+    from flask import current_app
+    from limits import parse
+
+    limiter = current_app.extensions["coopilote.limiter"]
+    if not limiter.enabled:
+        return None, None
+    return limiter.limiter, parse(current_app.config["RATELIMIT_LOGIN_IP"])
+
+
+def login_address_wait() -> int:
+    """Seconds until this address may fail a sign-in again, 0 when it may now (nothing is
+    counted here)."""
+    strategy, item = _login_address_limit()
+    try:
+        if strategy is None or strategy.test(item, "login-ip", ip_key()):
+            return 0
+        reset = strategy.get_window_stats(item, "login-ip", ip_key()).reset_time
+        return max(1, int(reset - time.time()))
+    except Exception:  # storage down: never refuse a sign-in for it
+        log.warning("sign-in address limit unavailable", exc_info=True)
+        return 0
+
+
+def count_login_failure() -> None:
+    """One failed sign-in more for this address (a correct password is never counted)."""
+    strategy, item = _login_address_limit()
+    try:
+        if strategy is not None:
+            strategy.hit(item, "login-ip", ip_key())
+    except Exception:  # storage down: the account limit still applies
+        log.warning("sign-in address limit unavailable", exc_info=True)
 
 
 def _wrap(app: Flask, limiter: Limiter, endpoint: str, limits: list) -> None:

@@ -114,3 +114,16 @@ def test_session_rotation_really_clears(app):
     with c.session_transaction() as sess:
         assert sess.get("planted") == "x"
     assert session is not None
+
+
+def test_a_right_password_passes_an_exhausted_address(app, client, limiter):
+    """One office behind one address: a colleague's typos do not lock everyone out."""
+    create_user(email="claire@example.org")
+    app_limit = int(app.config["RATELIMIT_LOGIN_IP"].split()[0])
+    for i in range(app_limit):
+        assert _login(client, f"user{i}@example.org", ip="10.8.8.8").status_code == 400
+    refused = _login(client, "claire@example.org", ip="10.8.8.8")
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert TOO_MANY in refused.text
+    right = _login(app.test_client(), "claire@example.org", PASSWORD, ip="10.8.8.8")
+    assert right.status_code == 302

@@ -139,8 +139,8 @@ def parse_query(fields: dict[str, F], many: bool) -> dict:
     errors: dict[str, str] = {}
     for name, f in fields.items():
         raw = request.args.get(name)
-        if raw is None or raw == "":
-            continue
+        if raw is None or (raw == "" and f.kind != "enum"):
+            continue  # an empty choice (``?status=``) is refused, as the document says
         try:
             out[name] = _query_value(f, raw)
         except ValueError as exc:

@@ -43,8 +43,12 @@ class F:
 
     # --- JSON Schema ---------------------------------------------------------------------
 
-    def schema(self) -> dict:
+    def schema(self, output: bool = False) -> dict:
+        """The field's JSON Schema; ``output``: as the server sends it, without the input's
+        ``minLength`` (a deleted comment is sent with an empty body, for instance)."""
         out = dict(self._base())
+        if output:
+            out.pop("minLength", None)
         if self.nullable:
             t = out.get("type")
             if isinstance(t, str):
@@ -213,7 +217,7 @@ class Resource:
         return {
             "type": "object",
             "description": self.description,
-            "properties": {n: f.schema() for n, f in self.fields.items()},
+            "properties": {n: f.schema(output=True) for n, f in self.fields.items()},
             "required": list(self.fields),
         }
 

@@ -1,0 +1,58 @@
+"""What the API sends and accepts agrees with its OpenAPI document: an empty choice in a
+filter is refused like any unknown one, and a deleted comment's empty body is allowed by the
+Comment schema (``minLength`` is an input rule, not promised for outputs)."""
+
+from __future__ import annotations
+
+from plugins.comments.models import Comment
+from workspace.extensions import db
+
+
+def _comment_schema(client) -> dict:
+    doc = client.get("/api/v1/openapi.json").json
+    return doc["components"]["schemas"]["Comment"]
+
+
+def test_an_empty_choice_in_a_filter_is_refused(roles_project, api_for):
+    project, people = roles_project
+    api = api_for(people["director"])
+    for url in (
+        f"/api/v1/projects/{project.id}/funding/lines?status=",
+        f"/api/v1/projects/{project.id}/funding/lines?kind=",
+        f"/api/v1/projects/{project.id}/milestones/milestones?status=",
+    ):
+        r = api.get(url)
+        assert r.status_code == 400, url
+        assert set(r.json["error"]["fields"]) & {"status", "kind"}, r.json
+    assert api.get(f"/api/v1/projects/{project.id}/funding/lines?status=granted").status_code == 200
+
+
+def test_a_deleted_comment_matches_its_schema(roles_project, api_for):
+    from plugins.board import operations as board_ops
+    from plugins.board.setup import ensure_columns
+
+    project, people = roles_project
+    column = ensure_columns(project)[0]
+    task = board_ops.create_task(project, people["director"], column, title="Convention")
+    db.session.commit()
+    api = api_for(people["director"])
+    base = f"/api/v1/projects/{project.id}/comments/comments"
+    created = api.post(base, json={"object_type": "task", "object_id": task.id, "body": "Bonjour"})
+    assert created.status_code == 201, created.json
+    cid = created.json["id"]
+    etag = api.get(f"{base}/{cid}").headers["ETag"]
+    assert api.delete(f"{base}/{cid}", headers={"If-Match": etag}).status_code == 204
+    served = api.get(f"{base}/{cid}").json
+    assert served["deleted_at"] is not None and served["body"] == ""
+    schema = _comment_schema(api.client)
+    for name, rules in schema["properties"].items():
+        value = served[name]
+        if isinstance(value, str) and "minLength" in rules:
+            assert len(value) >= rules["minLength"], (name, value, rules)
+    assert "minLength" not in schema["properties"]["body"]
+    assert db.session.get(Comment, cid).deleted_at is not None
+
+
+def test_the_create_schema_still_requires_a_body(app):
+    doc = app.test_client().get("/api/v1/openapi.json").json
+    assert doc["components"]["schemas"]["CommentCreate"]["properties"]["body"]["minLength"] == 1

@@ -8,6 +8,7 @@ from flask_login import current_user
 from . import formats, fragments, plugins
 from .models import Area, CooperationForm, Role, Stage, area_label
 from .permissions import can, membership_of
+from .submissions import submission_field
 
 
 def _can(permission: str, project=None) -> bool:
@@ -67,4 +68,5 @@ def init_templating(app) -> None:
         asset=_static,
         switcher_projects=_switcher_projects,
         csrf_token=fragments.csrf_token,
+        submission_field=submission_field,
     )

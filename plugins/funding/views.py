@@ -11,6 +11,7 @@ from workspace.extensions import db
 from workspace.feedback import toast
 from workspace.models import Organisation
 from workspace.permissions import requires
+from workspace.submissions import once_per_submission
 from workspace.uploads import UploadError
 
 from . import operations as ops
@@ -76,6 +77,7 @@ def _apply_rule_errors(form, exc: ops.RuleBroken) -> None:
 
 @bp.route("/lines/new", methods=["GET", "POST"])
 @requires("funding.edit")
+@once_per_submission("funding.index")
 def create(project_id: int):
     form = LineForm()
     _org_choices(form)

@@ -14,6 +14,7 @@ from workspace.feedback import toast
 from workspace.models import Area, Organisation
 from workspace.permissions import requires
 from workspace.plugins import call_hook
+from workspace.submissions import once_per_submission
 
 from . import charts, library, operations, queries
 from . import status as st
@@ -85,6 +86,7 @@ def _fields(form: IndicatorForm) -> dict:
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("indicators.edit")
+@once_per_submission("indicators.index")
 def create(project_id: int):
     form = IndicatorForm()
     _org_choices(form)

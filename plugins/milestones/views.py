@@ -13,6 +13,7 @@ from workspace.conflicts import check_version
 from workspace.extensions import db, htmx
 from workspace.feedback import toast
 from workspace.permissions import require, requires
+from workspace.submissions import once_per_submission
 from workspace.uploads import UploadError
 
 from . import operations as ops
@@ -67,6 +68,7 @@ def list_fragment(project_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("milestones.edit")
+@once_per_submission("milestones.index")
 def create(project_id: int):
     form = MilestoneForm()
     if form.validate_on_submit():

@@ -109,10 +109,11 @@ def _skip_tours(user) -> None:
 def page_for(chromium, live_server, _in_flight):
     """``page_for(user)`` → a Playwright page in its own browser context, signed in.
 
-    The first-visit tour is marked seen unless ``tours=True`` (the tour's own tests)."""
+    The first-visit tour is marked seen unless ``tours=True`` (the tour's own tests);
+    ``remember=True`` ticks « Se souvenir de moi »."""
     contexts = []
 
-    def make(user, viewport=None, tours=False):
+    def make(user, viewport=None, tours=False, remember=False):
         if not tours:
             _skip_tours(user)
         context = chromium.new_context(
@@ -124,6 +125,8 @@ def page_for(chromium, live_server, _in_flight):
         page.goto(live_server + "/login")
         page.fill("input[name=email]", user.email)
         page.fill("input[name=password]", PASSWORD)
+        if remember:
+            page.check("input[name=remember]")
         page.click("button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
         return page

@@ -19,6 +19,18 @@ def _api(app, user):
     return Api(app.test_client(), make_token(user))
 
 
+def _granted(project, people):
+    """An operating grant of 5 000 €, granted."""
+    return make_line(
+        project,
+        people["director"],
+        kind="operating_grant",
+        status="granted",
+        purpose_category="operating",
+        amount_granted=Decimal("5000.00"),
+    )
+
+
 def _etag(api, url):
     return api.get(url).headers["ETag"]
 
@@ -60,14 +72,7 @@ def test_api_bounds_on_any_line(app, roles_project, change, field):
 
 def test_api_paid_above_granted_is_refused(app, roles_project):
     project, people = roles_project
-    line = make_line(
-        project,
-        people["director"],
-        kind="operating_grant",
-        status="granted",
-        purpose_category="operating",
-        amount_granted=Decimal("5000.00"),
-    )
+    line = _granted(project, people)
     api = _api(app, people["director"])
     url = f"/api/v1/projects/{project.id}/funding/lines/{line.id}"
     over = api.patch(
@@ -118,14 +123,7 @@ def test_forms_show_the_bounds_next_to_the_field(roles_project, login_as, over, 
 
 def test_an_expense_above_the_bound_is_refused(app, roles_project):
     project, people = roles_project
-    line = make_line(
-        project,
-        people["director"],
-        kind="operating_grant",
-        status="granted",
-        purpose_category="operating",
-        amount_granted=Decimal("5000.00"),
-    )
+    line = _granted(project, people)
     r = _api(app, people["director"]).post(
         f"/api/v1/projects/{project.id}/funding/lines/{line.id}/expenses",
         json={"spent_on": "2026-05-01", "supplier": "Cabinet", "amount": "10000000.01"},

@@ -90,7 +90,7 @@ MUTATIONS = [
     ),
     M(
         "idor-get-task",
-        "plugins/board/views.py",
+        "plugins/board/lookups.py",
         "    if task is None or task.project_id != project_id:\n",
         "    if task is None:\n",
         "tests/hardening/test_route_matrix.py::test_object_of_another_project_is_404",

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from . import operations
-from .auth import find_user
 from .extensions import db
 from .feedback import toast
 from .forms import EmailOnlyForm, PasswordChangeForm, ProfileForm, ResetPasswordForm
@@ -24,6 +23,7 @@ from .forms_members import NEW_ORG, AcceptInvitationForm
 from .mail import send_mail
 from .models import Invitation, Organisation, PasswordReset, User, utcnow
 from .security import hash_password, new_token, token_hash, verify_password
+from .sessions import find_user, sign_out_elsewhere
 
 bp = Blueprint("account", __name__)
 
@@ -36,14 +36,6 @@ def _org_choices(form, new_option: bool = False) -> None:
     if new_option:
         choices.append((NEW_ORG, _("Autre organisation (à indiquer ci-dessous)")))
     form.organisation.choices = choices
-
-
-def sign_out_elsewhere(user: User) -> None:
-    """Bump the session epoch (other sessions end) and keep this browser signed in."""
-    user = getattr(user, "_get_current_object", lambda: user)()  # not the proxy
-    user.session_epoch = (user.session_epoch or 0) + 1
-    db.session.commit()
-    login_user(user, remember=bool(request.cookies.get("remember_token")))
 
 
 # -- Profile ---------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,28 +9,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .errors import error_response
 from .extensions import db
 from .forms import LoginForm
-from .models import User
 from .ratelimit import count_login_failure, login_address_wait
 from .security import verify_password
-from .sessions import revoke_current_session
+from .sessions import find_user, revoke_current_session, safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after sign-in (no open redirect)."""
-    # Browsers read "/\\host" as "//host": backslashes and control characters are refused.
-    if target and any(c == "\\" or ord(c) < 32 for c in target):
-        return url_for("projects.index")
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("projects.index")
-
-
-def find_user(email: str) -> User | None:
-    return db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.lower()))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -9,16 +9,19 @@ Records older than the session cookie's own lifetime (``PERMANENT_SESSION_LIFETI
 which Flask refuses the cookie anyway) are purged when a new one is written.
 
 Changing a password or « Se déconnecter partout » still ends every session at once through
-``user.session_epoch`` (part of the Flask-Login id, remember-me cookie included).
+``user.session_epoch`` (part of the Flask-Login id, remember-me cookie included):
+:func:`sign_out_elsewhere`. The sign-in helpers shared by the password, second-factor and
+account pages live here too (:func:`find_user`, :func:`safe_next`).
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit
 
-from flask import current_app, session
-from flask_login import user_loaded_from_cookie, user_logged_in
+from flask import current_app, request, session, url_for
+from flask_login import login_user, user_loaded_from_cookie, user_logged_in
 from sqlalchemy import String, exists, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -71,3 +74,28 @@ def revoke_current_session() -> None:
 def init_sessions(app) -> None:
     user_logged_in.connect(_new_session_id, app)
     user_loaded_from_cookie.connect(_new_session_id, app)
+
+
+def find_user(email: str) -> User | None:
+    """The account of an e-mail address, whatever its case."""
+    return db.session.scalar(db.select(User).where(db.func.lower(User.email) == email.lower()))
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    # Browsers read "/\\host" as "//host": backslashes and control characters are refused.
+    if target and any(c == "\\" or ord(c) < 32 for c in target):
+        return url_for("projects.index")
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("projects.index")
+
+
+def sign_out_elsewhere(user: User) -> None:
+    """Bump the session epoch (other sessions end) and keep this browser signed in."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # not the proxy
+    user.session_epoch = (user.session_epoch or 0) + 1
+    db.session.commit()
+    login_user(user, remember=bool(request.cookies.get("remember_token")))

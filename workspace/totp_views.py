@@ -34,6 +34,7 @@ from .feedback import toast
 from .forms_totp import DisableForm, EnrolForm, RegenerateForm, SignInCodeForm
 from .models import User
 from .security import verify_password
+from .sessions import safe_next, sign_out_elsewhere
 
 bp = Blueprint("totp", __name__)
 
@@ -105,8 +106,6 @@ def login_code():
             login_user(user, remember=bool(state.get("remember")))
             if recovery:
                 _recovery_used_notice(user)
-            from .auth import safe_next
-
             return redirect(safe_next(state.get("next")))
         form.code.errors.append(_("Code incorrect ou déjà utilisé."))
     status = 400 if form.errors else 200
@@ -161,8 +160,6 @@ def setup():
     if form.validate_on_submit():
         counter = totp.matching_counter(secret, totp.clean_code(form.code.data))
         if counter is not None:
-            from .account import sign_out_elsewhere
-
             user = _me()
             codes = totp.enable(user, secret, counter)
             session.pop(SETUP, None)

@@ -5,59 +5,25 @@ from __future__ import annotations
 from dataclasses import astuple
 from datetime import date
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace import fragments
 from workspace.extensions import db, htmx
-from workspace.models import Area, Membership, Organisation, User
+from workspace.models import Area, Organisation
 from workspace.permissions import can, requires
 
 from . import queries
 from .cards import CardRenderer, card_select, load_cards
 from .export import board_csv
-from .models import BoardColumn, Label, Task
+from .lookups import get_column, get_task, labels_of, members, today
+from .models import Task
+from .panel import render_panel
 from .queries import PAGE, Filters
 from .setup import ensure_columns
 
 bp = Blueprint("board", __name__, template_folder="templates")
-
-
-def today() -> date:
-    return date.today()
-
-
-def get_task(project_id: int, task_id: int, options=()) -> Task:
-    """The task of this project, or 404 (another project's task is not found here)."""
-    task = db.session.get(Task, task_id, options=options)
-    if task is None or task.project_id != project_id:
-        abort(404)
-    return task
-
-
-def get_column(project_id: int, column_id) -> BoardColumn:
-    column = db.session.get(BoardColumn, column_id) if isinstance(column_id, int) else None
-    if column is None or column.project_id != project_id:
-        abort(404)
-    return column
-
-
-def members(project) -> list[User]:
-    return list(
-        db.session.scalars(
-            db.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.project_id == project.id)
-            .order_by(User.name)
-        )
-    )
-
-
-def labels_of(project) -> list[Label]:
-    return list(
-        db.session.scalars(db.select(Label).filter_by(project_id=project.id).order_by(Label.name))
-    )
 
 
 def card_context(project, tasks, columns, editable: bool, day: date) -> dict:
@@ -94,8 +60,6 @@ def index(project_id: int):
     panel = None
     open_task = request.args.get("task", type=int)
     if open_task:
-        from .views_tasks import render_panel
-
         task = db.session.get(Task, open_task)
         if task is not None and task.project_id == project.id:
             panel = render_panel(project, task)

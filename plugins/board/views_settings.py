@@ -14,9 +14,10 @@ from workspace.permissions import requires
 
 from . import setup
 from .forms import ColumnForm, LabelForm, TemplateForm
+from .lookups import get_column, labels_of
 from .models import BoardTemplate, Label
 from .operations import BoardError
-from .views import bp, get_column, labels_of
+from .views import bp
 
 
 def _page(status=200, column_form=None, label_form=None, template_form=None, error=None):

@@ -5,77 +5,21 @@ from __future__ import annotations
 from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.exceptions import abort
 
 from workspace.conflicts import check_version
 from workspace.errors import error_response, wants_json
 from workspace.extensions import db, htmx
 from workspace.feedback import toast
-from workspace.models import Activity
 from workspace.permissions import requires
-from workspace.plugins import call_hook
 
 from . import operations as ops
 from .forms import MoveForm, QuickTaskForm, SubItemForm, TaskForm
-from .models import SubItem, Task
-from .setup import columns_of, ensure_columns
-from .views import bp, get_column, get_task, labels_of, members, today
-
-
-def milestone_choices(project) -> list[tuple[int, str]]:
-    return [
-        tuple(c) for choices in call_hook("milestone_choices", project=project) for c in choices
-    ]
-
-
-def task_form(project, task=None, formdata=None) -> TaskForm:
-    kw = {"obj": task} if task is not None else {}
-    form = TaskForm(
-        formdata=formdata,
-        members=members(project),
-        partners=project.partners,
-        labels=labels_of(project),
-        milestones=milestone_choices(project),
-        columns=columns_of(project),
-        **kw,
-    )
-    if task is not None and formdata is None:
-        form.assignees.data = [u.id for u in task.assignees]
-        form.labels.data = [lb.id for lb in task.labels]
-        form.area.data = task.area or ""
-    return form
-
-
-def history(task: Task) -> list[Activity]:
-    return list(
-        db.session.scalars(
-            db.select(Activity)
-            .filter_by(project_id=task.project_id, object_type="task", object_id=task.id)
-            .order_by(Activity.id.desc())
-            .limit(50)
-        )
-    )
-
-
-def panel_context(project, task: Task, form=None) -> dict:
-    done = sum(1 for s in task.subitems if s.done)
-    return {
-        "task": task,
-        "form": form or task_form(project, task),
-        "history": history(task),
-        "progress": (done, len(task.subitems)),
-        "milestones": dict(milestone_choices(project)),
-        "today": today(),
-    }
-
-
-def render_panel(project, task: Task, form=None) -> Markup:
-    """The task's side panel: the same HTML whether it opens in the page or through htmx."""
-    html = render_template(
-        "board/_panel.html", project=project, **panel_context(project, task, form)
-    )
-    return Markup(html)  # noqa: S704 - a template's autoescaped output
+from .lookups import get_column, get_task, members
+from .models import SubItem
+from .panel import render_panel, task_form
+from .setup import ensure_columns
+from .views import bp
 
 
 def _panel(project, task, form=None, status=200):

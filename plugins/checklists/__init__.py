@@ -11,7 +11,7 @@ from workspace.operations import project_created
 from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
-from . import hooks
+from . import hooks, views_edit  # noqa: F401 - views_edit registers the mutation routes
 from .api import api_bp
 from .demo import load_demo
 from .report import report_sections

@@ -1,4 +1,5 @@
-"""Checklist pages and fragments (read side). Mutations live in :mod:`.views_edit`."""
+"""Checklist pages and fragments (read side). Mutations live in :mod:`.views_edit`, which the
+plugin package imports to register them on the same blueprint."""
 
 from __future__ import annotations
 
@@ -181,6 +182,3 @@ def section_items(project_id: int, section_id: int):
         statuses=list(Status),
         **perms(g.project),
     )
-
-
-from . import views_edit  # noqa: E402, F401 - registers the mutation routes on bp

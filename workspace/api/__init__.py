@@ -12,10 +12,9 @@ See docs/api.md for clients, and :mod:`workspace.api.core` for declaring an endp
 
 from __future__ import annotations
 
-from flask import Blueprint
+from .blueprints import bp, ui_bp
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-ui_bp = Blueprint("api_ui", __name__)
+__all__ = ["bp", "init_api", "ui_bp"]
 
 
 def init_api(app) -> None:

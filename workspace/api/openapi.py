@@ -13,7 +13,7 @@ import re
 from apispec import APISpec
 from flask import current_app, jsonify, render_template
 
-from . import bp
+from .blueprints import bp
 from .core import DEFAULT_LIMIT, MAX_LIMIT, ApiOperation
 from .fields import MAX_ID
 

@@ -20,7 +20,7 @@ from workspace.models import (
     utcnow,
 )
 
-from . import bp
+from .blueprints import bp
 from .core import check_if_match, endpoint, get_or_404, item, no_content, page
 from .errors import ApiError
 from .fields import F, Resource

@@ -18,8 +18,8 @@ from workspace.feedback import toast
 from workspace.models import utcnow
 from workspace.security import token_hash
 
-from . import ui_bp
 from .auth import TOKEN_PREFIX
+from .blueprints import ui_bp
 from .models import TOKEN_NAME_MAX, ApiToken
 
 EXPIRY_CHOICES = [

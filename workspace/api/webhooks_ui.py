@@ -16,7 +16,7 @@ from workspace.feedback import toast
 from workspace.models import utcnow
 from workspace.permissions import require, requires
 
-from . import ui_bp
+from .blueprints import ui_bp
 from .models import URL_MAX, Webhook, WebhookDelivery
 from .ssrf import UnsafeUrl, check_url
 from .webhooks import EVENT_GROUPS, new_secret, queue

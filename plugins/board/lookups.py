@@ -1,0 +1,48 @@
+"""Finding the board's objects of a project: a task or column of another project is a 404."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+
+from workspace.extensions import db
+from workspace.models import Membership, User
+
+from .models import BoardColumn, Label, Task
+
+
+def today() -> date:
+    return date.today()
+
+
+def get_task(project_id: int, task_id: int, options=()) -> Task:
+    """The task of this project, or 404 (another project's task is not found here)."""
+    task = db.session.get(Task, task_id, options=options)
+    if task is None or task.project_id != project_id:
+        abort(404)
+    return task
+
+
+def get_column(project_id: int, column_id) -> BoardColumn:
+    column = db.session.get(BoardColumn, column_id) if isinstance(column_id, int) else None
+    if column is None or column.project_id != project_id:
+        abort(404)
+    return column
+
+
+def members(project) -> list[User]:
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id)
+            .order_by(User.name)
+        )
+    )
+
+
+def labels_of(project) -> list[Label]:
+    return list(
+        db.session.scalars(db.select(Label).filter_by(project_id=project.id).order_by(Label.name))
+    )

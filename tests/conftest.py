@@ -101,6 +101,17 @@ def _clean(app):
                     conn.execute(t.delete())
 
 
+def _unmock_socketio(server) -> None:
+    """Flask-SocketIO's test client replaces the server's packet senders with mocks that only
+    its own clients hear, and never puts them back: a browser test run after a socket test
+    would then receive nothing. Give the real server its own methods again."""
+    from flask_socketio.test_client import SocketIOTestClient
+
+    for name in ("_send_packet", "_send_eio_packet"):
+        vars(server).pop(name, None)
+    SocketIOTestClient.clients.clear()
+
+
 @pytest.fixture(autouse=True)
 def _ctx(request, app):
     """Every test runs inside an app context on an empty database and an empty outbox."""
@@ -119,6 +130,7 @@ def _ctx(request, app):
         saved = app.extensions["coopilote.socketio_state"]
         if socketio.server is not saved["server"]:
             vars(socketio).update(saved)
+        _unmock_socketio(saved["server"])
         shutil.rmtree(Path(app.instance_path) / "outbox", ignore_errors=True)
 
 

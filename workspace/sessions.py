@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request, session, url_for
 from flask_login import login_user, user_loaded_from_cookie, user_logged_in
 from sqlalchemy import String, exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -68,7 +69,10 @@ def revoke_current_session() -> None:
     db.session.execute(RevokedSession.__table__.delete().where(RevokedSession.revoked_at < oldest))
     if db.session.get(RevokedSession, sid) is None:
         db.session.add(RevokedSession(sid=sid))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same session signed out twice at once: revoked either way
+        db.session.rollback()
 
 
 def init_sessions(app) -> None:

@@ -31,6 +31,7 @@ from .models import IdMixin, UTCDateTime, utcnow
 FIELD = "submission"
 KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PENDING = "submission:pending"
+INSERTED = "submission:inserted"  # a flush of this transaction inserted rows
 KEPT = timedelta(days=1)
 
 
@@ -120,24 +121,20 @@ def _remember_address(key: str, response) -> None:
 def _record(session: Session) -> None:
     """Record the pending key in the transaction that creates something."""
     pending = session.info.get(PENDING)
-    if pending is None or not (session.new or _has_flushed_inserts(session)):
+    if pending is None or not (session.new or session.info.get(INSERTED)):
         return
     session.info.pop(PENDING)
     user_id, key = pending
     session.add(FormSubmission(user_id=user_id, key=key))
 
 
-def _has_flushed_inserts(session: Session) -> bool:
-    return bool(session.info.get("submission:inserted"))
-
-
 @event.listens_for(Session, "after_flush")
 def _note_inserts(session: Session, _context) -> None:
     if PENDING in session.info and session.new:
-        session.info["submission:inserted"] = True
+        session.info[INSERTED] = True
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_inserts(session: Session, *_args) -> None:
-    session.info.pop("submission:inserted", None)
+    session.info.pop(INSERTED, None)

@@ -66,8 +66,9 @@ def _done(key: str) -> FormSubmission | None:
 
 
 def once_per_submission(fallback: str):
-    """View decorator for a creation form; ``fallback``: the endpoint to send a repeated
-    submission to while the first one has not recorded its address yet."""
+    """View decorator for a creation form; ``fallback``: the endpoint (given the view's URL
+    arguments) to send a repeated submission to while the first one has not recorded its
+    address yet."""
 
     def decorate(view):
         @wraps(view)
@@ -96,8 +97,7 @@ def once_per_submission(fallback: str):
 
 
 def _back(done: FormSubmission, fallback: str):
-    args = {k: v for k, v in request.view_args.items() if k == "project_id"}
-    return redirect(done.result_url or url_for(fallback, **args))
+    return redirect(done.result_url or url_for(fallback, **request.view_args))
 
 
 def _remember_address(key: str, response) -> None:

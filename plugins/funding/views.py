@@ -180,6 +180,7 @@ def remove_document(project_id: int, line_id: int, doc_id: int):
 
 @bp.route("/lines/<int:line_id>/expenses", methods=["POST"])
 @requires("funding.edit")
+@once_per_submission("funding.line")
 def add_expense(project_id: int, line_id: int):
     line = _line(project_id, line_id)
     form = ExpenseForm()

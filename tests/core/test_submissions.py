@@ -106,3 +106,35 @@ def test_two_submissions_at_the_same_instant_create_one(app, roles_project):
         t.join(30)
     assert codes == [302, 302]
     assert _count(Milestone, project) == 1
+
+
+def test_an_expense_posted_twice_is_recorded_once(roles_project, login_as):
+    from decimal import Decimal
+
+    from plugins.funding.models import FundingExpense
+    from tests.plugins.funding.conftest import make_line
+
+    project, people = roles_project
+    line = make_line(
+        project,
+        people["director"],
+        kind="operating_grant",
+        status="granted",
+        purpose_category="operating",
+        amount_granted=Decimal("5000.00"),
+    )
+    client = login_as(people["director"])
+    page = client.get(f"/projects/{project.id}/funding/lines/{line.id}").text
+    key = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+    url = f"/projects/{project.id}/funding/lines/{line.id}/expenses"
+    data = {
+        "spent_on": "2026-05-01",
+        "supplier": "Cabinet",
+        "amount": "1 250,00",
+        "submission": key,
+    }
+    first, second = client.post(url, data=data), client.post(url, data=data)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    db.session.expire_all()
+    assert len(db.session.scalars(db.select(FundingExpense)).all()) == 1

@@ -109,20 +109,11 @@ def test_two_submissions_at_the_same_instant_create_one(app, roles_project):
 
 
 def test_an_expense_posted_twice_is_recorded_once(roles_project, login_as):
-    from decimal import Decimal
-
     from plugins.funding.models import FundingExpense
-    from tests.plugins.funding.conftest import make_line
+    from tests.plugins.funding.conftest import granted_line
 
     project, people = roles_project
-    line = make_line(
-        project,
-        people["director"],
-        kind="operating_grant",
-        status="granted",
-        purpose_category="operating",
-        amount_granted=Decimal("5000.00"),
-    )
+    line = granted_line(project, people["director"])
     client = login_as(people["director"])
     page = client.get(f"/projects/{project.id}/funding/lines/{line.id}").text
     key = re.search(r'name="submission" value="([^"]+)"', page).group(1)

@@ -34,6 +34,18 @@ def make_line(project, actor, **values):
     return line
 
 
+def granted_line(project, actor):
+    """An operating grant of 5 000 €, granted (expenses and payments may follow)."""
+    return make_line(
+        project,
+        actor,
+        kind="operating_grant",
+        status="granted",
+        purpose_category="operating",
+        amount_granted=Decimal("5000.00"),
+    )
+
+
 def aid_form(funder_id, **over):
     data = {
         "funder_id": str(funder_id),

@@ -4,31 +4,17 @@ without its purpose gets the field's error, never a 500."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from plugins.funding.models import FundingExpense, FundingLine
 from tests.api.conftest import Api, make_token
 from workspace.extensions import db
 
-from .conftest import aid_form, funder_org, make_line
+from .conftest import aid_form, funder_org, granted_line, make_line
 
 
 def _api(app, user):
     return Api(app.test_client(), make_token(user))
-
-
-def _granted(project, people):
-    """An operating grant of 5 000 €, granted."""
-    return make_line(
-        project,
-        people["director"],
-        kind="operating_grant",
-        status="granted",
-        purpose_category="operating",
-        amount_granted=Decimal("5000.00"),
-    )
 
 
 def _etag(api, url):
@@ -72,7 +58,7 @@ def test_api_bounds_on_any_line(app, roles_project, change, field):
 
 def test_api_paid_above_granted_is_refused(app, roles_project):
     project, people = roles_project
-    line = _granted(project, people)
+    line = granted_line(project, people["director"])
     api = _api(app, people["director"])
     url = f"/api/v1/projects/{project.id}/funding/lines/{line.id}"
     over = api.patch(
@@ -123,7 +109,7 @@ def test_forms_show_the_bounds_next_to_the_field(roles_project, login_as, over, 
 
 def test_an_expense_above_the_bound_is_refused(app, roles_project):
     project, people = roles_project
-    line = _granted(project, people)
+    line = granted_line(project, people["director"])
     r = _api(app, people["director"]).post(
         f"/api/v1/projects/{project.id}/funding/lines/{line.id}/expenses",
         json={"spent_on": "2026-05-01", "supplier": "Cabinet", "amount": "10000000.01"},

@@ -48,16 +48,22 @@ USER_COLUMNS = ("email", "name", "organisation_id", "locale", "active", "created
 HISTORY_TABLES = {"activity"}
 
 
+def _documents(archive: zipfile.ZipFile) -> dict[int, bytes]:
+    """The ``files/<stored_file id>`` entries of a zip, by id."""
+    found = {}
+    for name in archive.namelist():
+        folder, _sep, ident = name.partition("/")
+        if folder == "files" and ident.isdigit():
+            found[int(ident)] = archive.read(name)
+    return found
+
+
 def read_archive(blob: bytes) -> tuple[dict, dict[int, bytes]]:
     """``project.json`` and the documents ``{stored_file id: bytes}`` of a backup zip."""
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as archive:
             data = json.loads(archive.read(DATA_ENTRY))
-            files = {}
-            for name in archive.namelist():
-                folder, _sep, ident = name.partition("/")
-                if folder == "files" and ident.isdigit():
-                    files[int(ident)] = archive.read(name)
+            files = _documents(archive)
     except (zipfile.BadZipFile, KeyError) as exc:
         raise BackupError(f"not a Coopilote backup archive ({exc})") from exc
     except (ValueError, UnicodeDecodeError) as exc:
@@ -69,11 +75,7 @@ def legacy_files(blob: bytes) -> dict[int, bytes]:
     """The documents zip of a version 1 backup (``files/<id>`` entries)."""
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as archive:
-            return {
-                int(n.split("/", 1)[1]): archive.read(n)
-                for n in archive.namelist()
-                if n.startswith("files/") and n.split("/", 1)[1].isdigit()
-            }
+            return _documents(archive)
     except zipfile.BadZipFile as exc:
         raise BackupError(f"the documents file is not a zip ({exc})") from exc
 
@@ -136,9 +138,10 @@ def _import(data: dict, files: dict[int, bytes]) -> tuple[int, dict]:
     tables, maps = data["tables"], {}
     maps["organisation"] = _match_orgs(tables.get("organisation", []))
     maps["user_account"] = _match_people(tables.get("user_account", []), maps["organisation"])
+    owners = _owner_columns()
     for name in ["project", *_insert_order()]:
         for row in tables.get(name, []):
-            _insert(name, row, maps)
+            _insert(name, row, maps, owners.get(name, []))
     db.session.flush()
     new_id = maps["project"][data["project_id"]]
     _rechain(new_id)
@@ -212,12 +215,18 @@ def _insert_values(table, values: dict):
     return result.inserted_primary_key[0] if "id" in table.c else None
 
 
-def _owner_columns(table) -> list[str]:
-    owners = {"project", *(t.name for t in owned_tables())}
-    return [fk.parent.name for fk in table.foreign_keys if fk.column.table.name in owners]
+def _owner_columns() -> dict[str, list[str]]:
+    """For each owned table, its columns naming the project or another owned row: a row must
+    fill one of them to belong to the imported project."""
+    tables = owned_tables()
+    owners = {"project", *(t.name for t in tables)}
+    return {
+        t.name: [fk.parent.name for fk in t.foreign_keys if fk.column.table.name in owners]
+        for t in tables
+    }
 
 
-def _insert(name: str, row: dict, maps: dict) -> None:
+def _insert(name: str, row: dict, maps: dict, owner_columns: list[str]) -> None:
     table, values = db.metadata.tables[name], dict(row)
     for fk in table.foreign_keys:
         col, target = fk.parent.name, fk.column.table.name
@@ -226,7 +235,7 @@ def _insert(name: str, row: dict, maps: dict) -> None:
     for (tname, col), target in PLAIN_REFS.items():
         if tname == name and col in row:
             values[col] = _ref(name, col, row, maps.get(target, {}))
-    if name != "project" and not any(values.get(c) is not None for c in _owner_columns(table)):
+    if name != "project" and not any(values.get(c) is not None for c in owner_columns):
         raise BackupError(f"{name} {row.get('id', '')}: the row belongs to no imported object")
     kind = values.get("object_type")
     if kind in OBJECT_TABLES and values.get("object_id") is not None:

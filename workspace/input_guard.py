@@ -32,8 +32,8 @@ XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def has_control_characters(text: str) -> bool:
-    """NUL or another C0 control that a text field does not accept."""
-    return NUL in text or CONTROLS.search(text) is not None
+    """NUL or another C0 control that a text field does not accept (what XML cannot hold)."""
+    return XML_ILLEGAL.search(text) is not None
 
 
 def xml_safe(value):

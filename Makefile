@@ -30,10 +30,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed system-deps
-	$(BIN)/python -m workspace.i18n compile
+	$(BIN)/python -m workspace.web.i18n compile
 
 dev: $(VENV)/.installed-dev system-deps
-	$(BIN)/python -m workspace.i18n compile
+	$(BIN)/python -m workspace.web.i18n compile
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -73,7 +73,7 @@ format: dev
 
 ## make i18n — re-extract strings into every package's English catalogue
 i18n: dev
-	$(BIN)/python -m workspace.i18n update
+	$(BIN)/python -m workspace.web.i18n update
 
 bench: dev
 	@dpkg -s wrk >/dev/null 2>&1 || { $(APT) update -qq && $(APT) install -y -qq wrk; }

@@ -44,9 +44,9 @@ def seed(db_url: str, instance: Path, n_tasks: int) -> dict:
     from plugins.board.models import BoardColumn, Label, SubItem, Task, task_assignee, task_label
     from plugins.board.setup import ensure_columns
     from workspace import create_app
+    from workspace.auth.credentials import hash_password
     from workspace.extensions import db
     from workspace.models import Membership, Organisation, Project, User
-    from workspace.security import hash_password
 
     app = create_app({"INSTANCE_PATH": str(instance), "SQLALCHEMY_DATABASE_URI": db_url})
     with app.app_context():

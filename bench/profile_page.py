@@ -50,7 +50,7 @@ def main() -> None:
         response = client.get(path)
         assert response.status_code == 200, response.status_code
     print(f"{path}: {len(response.data) / 1000:.0f} kB")
-    from workspace.runtime import tune_gc
+    from workspace.web.runtime import tune_gc
 
     tune_gc(app)  # as workspace.wsgi does in a served process
 

@@ -9,8 +9,8 @@ serves HTTP + Socket.IO on 127.0.0.1:PORT. Use a fresh INSTANCE_DIR to start ove
 import sys
 
 from workspace import create_app
-from workspace.demo import load_demo
 from workspace.extensions import db, socketio
+from workspace.projects.demo import load_demo
 
 
 def main() -> None:

@@ -113,14 +113,14 @@ MUTATIONS = [
     # -- Sign-in, sessions, passwords ----------------------------------------------------------
     M(
         "ratelimit-sign-in-per-account",
-        "workspace/ratelimit.py",
+        "workspace/auth/ratelimit.py",
         '[(cfg["RATELIMIT_LOGIN_ACCOUNT"], account_key, _failed)]',
         "[]",
         f"{RATE}::test_account_locked_after_five_failures_same_answer_for_unknown",
     ),
     M(
         "ratelimit-sign-in-per-address",
-        "workspace/auth.py",
+        "workspace/auth/views.py",
         "        if address_wait:  # this address used up",
         "        if False:  # this address used up",
         f"{RATE}::test_address_limited_across_accounts",
@@ -128,7 +128,7 @@ MUTATIONS = [
     ),
     M(
         "session-rotation-on-sign-in",
-        "workspace/auth.py",
+        "workspace/auth/views.py",
         "            session.clear()  # rotate the session on sign-in\n",
         "",
         f"{AUTH}::test_signing_in_rotates_the_session",
@@ -136,7 +136,7 @@ MUTATIONS = [
     ),
     M(
         "session-epoch",
-        "workspace/sessions.py",
+        "workspace/auth/sessions.py",
         "    if not user.active or user.session_epoch != epoch:\n",
         "    if not user.active:\n",
         f"{ACCOUNT}::test_sign_out_everywhere_keeps_this_session",
@@ -144,7 +144,7 @@ MUTATIONS = [
     ),
     Mutation(
         "inactive-account",
-        "workspace/sessions.py",
+        "workspace/auth/sessions.py",
         "    if not user.active or user.session_epoch",
         "    if user.session_epoch",
         (f"{GUARDS}::test_deactivated_account_loses_its_session_even_without_an_epoch_bump",),
@@ -153,7 +153,7 @@ MUTATIONS = [
     ),
     M(
         "password-length",
-        "workspace/security.py",
+        "workspace/auth/credentials.py",
         "    if len(password) < min_length:\n",
         "    if False:\n",
         f"{ACCOUNT}::test_reset_form_enforces_password_rules",
@@ -161,7 +161,7 @@ MUTATIONS = [
     ),
     M(
         "password-common",
-        "workspace/security.py",
+        "workspace/auth/credentials.py",
         "    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:\n",
         "    if False:\n",
         f"{ACCOUNT}::test_reset_form_enforces_password_rules",
@@ -198,35 +198,35 @@ MUTATIONS = [
     # -- Uploads -------------------------------------------------------------------------------
     M(
         "upload-size-limit",
-        "workspace/uploads.py",
+        "workspace/web/uploads.py",
         "    if len(data) > MAX_BYTES:\n",
         "    if False:\n",
         f"{UPLOADS}::test_refused_document_stores_nothing",
     ),
     M(
         "upload-type-by-content",
-        "workspace/uploads.py",
+        "workspace/web/uploads.py",
         "    kind = sniff(data)\n",
         '    kind = sniff(data) or ("pdf", "application/pdf")\n',
         f"{UPLOADS}::test_refused_document_stores_nothing",
     ),
     M(
         "download-as-attachment",
-        "workspace/uploads.py",
+        "workspace/web/uploads.py",
         "        as_attachment=True,\n",
         "        as_attachment=False,\n",
         f"{UPLOADS}::test_download_authorisation",
     ),
     M(
         "download-sandbox-csp",
-        "workspace/uploads.py",
+        "workspace/web/uploads.py",
         '    response.headers["Content-Security-Policy"] = "default-src \'none\'; sandbox"\n',
         "",
         f"{GUARDS}::test_download_is_a_sandboxed_attachment",
     ),
     M(
         "idor-download-file",
-        "workspace/projects.py",
+        "workspace/projects/views.py",
         "    if stored is None or stored.project_id != project_id:\n",
         "    if stored is None:\n",
         "tests/hardening/test_route_matrix.py::test_object_of_another_project_is_404",
@@ -248,7 +248,7 @@ MUTATIONS = [
     ),
     M(
         "jinja-autoescape",
-        "workspace/templating.py",
+        "workspace/web/templating.py",
         "def init_templating(app) -> None:\n",
         "def init_templating(app) -> None:\n    app.jinja_env.autoescape = False\n",
         f"{GUARDS}::test_what_people_type_is_escaped_in_pages",
@@ -263,14 +263,14 @@ MUTATIONS = [
     # -- Realtime ------------------------------------------------------------------------------
     M(
         "socket-connect-signed-in",
-        "workspace/realtime.py",
+        "workspace/realtime/hub.py",
         "    if not current_user.is_authenticated:\n        return False  # refuse anonymous",
         "    if False:\n        return False  # refuse anonymous",
         SOCKETS,
     ),
     M(
         "socket-join-can",
-        "workspace/realtime.py",
+        "workspace/realtime/hub.py",
         'if project is None or not can(current_user, project, "project.view"):',
         "if project is None:",
         f"{SOCKETS}::test_every_event_for_every_visitor",
@@ -284,14 +284,14 @@ MUTATIONS = [
     ),
     M(
         "socket-eviction-can",
-        "workspace/realtime.py",
+        "workspace/realtime/hub.py",
         'or not can(session.get(User, uid), project, "project.view")',
         "or False",
         f"{REVOKE}::test_removed_member_stops_hearing_and_is_refused_on_rejoin",
     ),
     M(
         "socket-eviction-ended-sessions",
-        "workspace/realtime.py",
+        "workspace/realtime/hub.py",
         '                if uid in plan["ended"] or not can(',
         "                if False or not can(",
         f"{REVOKE}::test_ended_sessions_stop_hearing_and_are_refused",
@@ -299,7 +299,7 @@ MUTATIONS = [
     # -- Cached fragments: never a viewer's token, never another viewer's rights -------------
     M(
         "fragment-csrf-placeholder",
-        "workspace/fragments.py",
+        "workspace/cache/fragments.py",
         'return PLACEHOLDER if g.get("fragment_placeholder") else generate_csrf()',
         "return generate_csrf()",
         "tests/core/test_fragments.py::test_each_viewer_gets_their_own_csrf_token",
@@ -308,14 +308,14 @@ MUTATIONS = [
     # -- Signing out ends this session for good -------------------------------------------------
     M(
         "revoked-session",
-        "workspace/sessions.py",
+        "workspace/auth/sessions.py",
         "    if row is None or (revoked is not None and row[1]):\n",
         "    if row is None:\n",
         f"{AUTH}::test_a_session_cookie_copied_before_logout_is_refused_after",
     ),
     M(
         "logout-clears-remember-cookie",
-        "workspace/auth.py",
+        "workspace/auth/views.py",
         "    session.clear()\n    logout_user()\n",
         "    logout_user()\n    session.clear()\n",
         f"{AUTH}::test_logout_deletes_the_remember_cookie",
@@ -323,7 +323,7 @@ MUTATIONS = [
     # -- Backups import nothing outside the new project; controls never reach XML ----------------
     M(
         "backup-foreign-reference",
-        "workspace/backup_import.py",
+        "workspace/backup/importer.py",
         "    if old not in ids:\n",
         "    if old not in ids and False:\n",
         "tests/hardening/test_backup_hostile.py::test_a_membership_in_another_project_is_refused",
@@ -331,7 +331,7 @@ MUTATIONS = [
     ),
     M(
         "backup-never-admin",
-        "workspace/backup_import.py",
+        "workspace/backup/importer.py",
         '            values["is_admin"] = False\n',
         '            values["is_admin"] = row.get("is_admin", False)\n',
         "tests/hardening/test_backup_hostile.py::test_an_imported_person_is_never_an_administrator",
@@ -345,7 +345,7 @@ MUTATIONS = [
     ),
     M(
         "input-control-characters",
-        "workspace/input_guard.py",
+        "workspace/forms/input_guard.py",
         '    return CONTROLS.sub("", text.replace(NUL, REPLACEMENT))\n',
         "    return text.replace(NUL, REPLACEMENT)\n",
         "tests/hardening/test_exports_property.py::test_forms_strip_control_characters",

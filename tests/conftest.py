@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from workspace import create_app, fragments
+from workspace import create_app
+from workspace.cache import fragments
 from workspace.events import notices_committed
 from workspace.extensions import db, socketio
 

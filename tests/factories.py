@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from datetime import date
 
+from workspace.auth.credentials import hash_password
 from workspace.extensions import db
 from workspace.models import Membership, Organisation, Project, User
-from workspace.security import hash_password
 
 PASSWORD = "mot-de-passe-de-test-42"
 _HASH = hash_password(PASSWORD)  # hashing is slow: once per test session

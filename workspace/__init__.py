@@ -12,9 +12,10 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from werkzeug.routing import IntegerConverter
 
-from . import events, uploads  # noqa: F401 - register the session listeners
-from .config import load_config
-from .extensions import babel, csrf, db, htmx, login_manager, migrate, socketio
+from workspace import events  # noqa: F401 - registers the session listeners
+from workspace.config import load_config
+from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate, socketio
+from workspace.web import uploads  # noqa: F401 - registers the session listeners
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,38 +38,41 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = _DbInt
     _init_extensions(app)
 
-    from .i18n import compile_all
+    from workspace.admin.views import bp as admin_bp
+    from workspace.api import init_api
+    from workspace.auth.account import bp as account_bp
+    from workspace.auth.totp_views import init_enforcement
+    from workspace.auth.views import bp as auth_bp
+    from workspace.cli import register_cli
+    from workspace.help.guides import init_help
+    from workspace.members.views import bp as members_bp
+    from workspace.notifications.center import init_notifications
+    from workspace.plugins import load_plugins
+    from workspace.projects.views import bp as projects_bp
+    from workspace.realtime.hub import init_realtime
+    from workspace.web.errors import init_errors
+    from workspace.web.feedback import attach_toasts
+    from workspace.web.hardening import init_hardening
+    from workspace.web.i18n import compile_all
+    from workspace.web.templating import init_templating
 
     compile_all()
-    from .account import bp as account_bp
-    from .auth import bp as auth_bp
-    from .cli import register_cli
-    from .errors import init_errors
-    from .members import bp as members_bp
-    from .plugins import load_plugins
-    from .projects import bp as projects_bp
-    from .realtime import init_realtime
-    from .site_admin import bp as admin_bp
-    from .templating import init_templating
-
     for bp in (auth_bp, account_bp, projects_bp, members_bp, admin_bp):
         app.register_blueprint(bp)
     load_plugins(app)
-    __import__("workspace.help").help.init_help(app)  # guides, « ? » link, first-visit tour
-    __import__("workspace.security_hardening").security_hardening.init_hardening(app)
+    init_help(app)  # guides, « ? » link, first-visit tour
+    init_hardening(app)
     init_errors(app)
     init_templating(app)
     init_realtime(app)
-    __import__("workspace.notifications").notifications.init_notifications(app)
+    init_notifications(app)
     register_cli(app)
-    from .feedback import attach_toasts
-
     if app.testing:
         # Test code keeps an app context pushed, so requests share its `g`: start each request
         # with no cached user, membership or project, as in production.
         app.before_request(_fresh_request_globals)
-    __import__("workspace.totp_views").totp_views.init_enforcement(app)  # after the test hook
-    __import__("workspace.api").api.init_api(app)  # after the test hook: it signs tokens in
+    init_enforcement(app)  # after the test hook
+    init_api(app)  # after the test hook: it signs tokens in
     app.after_request(attach_toasts)
     app.after_request(_security_headers)
     return app
@@ -82,7 +86,7 @@ class _DbInt(IntegerConverter):
 
 
 def _init_extensions(app: Flask) -> None:
-    from .i18n import select_locale, translation_dirs
+    from workspace.web.i18n import select_locale, translation_dirs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -95,7 +99,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
-    __import__("workspace.sessions").sessions.init_sessions(app)
+    from workspace.auth.sessions import init_sessions
+
+    init_sessions(app)
 
 
 def _fresh_request_globals() -> None:
@@ -104,7 +110,7 @@ def _fresh_request_globals() -> None:
 
 
 def _load_user(user_id: str):
-    from .sessions import load_user
+    from workspace.auth.sessions import load_user
 
     try:
         uid, epoch = (int(x) for x in user_id.split(":"))

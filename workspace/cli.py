@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .extensions import db
+from workspace.extensions import db
 
 user_cli = AppGroup("user", help="Manage accounts.")
 
@@ -19,8 +19,8 @@ user_cli = AppGroup("user", help="Manage accounts.")
 @click.option("--admin", is_flag=True, help="Make the account a site administrator.")
 def create_user(email, name, organisation, password, admin):
     """Create an account (and its organisation when new)."""
-    from .models import Organisation, User
-    from .security import hash_password, password_problem
+    from workspace.auth.credentials import hash_password, password_problem
+    from workspace.models import Organisation, User
 
     problem = password_problem(password)
     if problem:
@@ -48,7 +48,7 @@ def create_user(email, name, organisation, password, admin):
 @click.command("demo")
 def demo_command():
     """Load the demo project (idempotent) and print the demo logins."""
-    from .demo import load_demo
+    from workspace.projects.demo import load_demo
 
     logins = load_demo()
     click.echo("Demo project « GCSMS Domicile Luberon-Ventoux » ready. Logins:")
@@ -63,8 +63,8 @@ activity_cli = AppGroup("activity", help="The activity log.")
 @click.option("--project", "project_id", type=int, help="Only this project (default: all).")
 def verify_activity(project_id):
     """Check the hash chain of the activity log: print the first broken entry, or OK."""
-    from .events import verify_chain
-    from .models import Activity, Project
+    from workspace.events import verify_chain
+    from workspace.models import Activity, Project
 
     if project_id is not None:
         if db.session.get(Project, project_id) is None:
@@ -88,4 +88,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(activity_cli)
-    app.cli.add_command(__import__("workspace.security_backup").security_backup.project_cli)
+    from workspace.backup.views import project_cli
+
+    app.cli.add_command(project_cli)

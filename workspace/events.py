@@ -21,9 +21,9 @@ from flask_babel import force_locale
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from .extensions import db
-from .models import Activity, Project, utcnow
-from .revisions import touch
+from workspace.cache.revisions import touch
+from workspace.extensions import db
+from workspace.models import Activity, Project, utcnow
 
 signals = Namespace()
 

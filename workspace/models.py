@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from .extensions import db
+from workspace.extensions import db
 
 
 def utcnow() -> datetime:
@@ -62,7 +62,7 @@ class TimestampMixin:
 class VersionedMixin:
     """Optimistic locking: SQLAlchemy bumps ``version`` and refuses a stale UPDATE.
 
-    Forms carry the version they were rendered with; :func:`workspace.conflicts.check_version`
+    Forms carry the version they were rendered with; :func:`workspace.forms.conflicts.check_version`
     turns a mismatch into a 409 that shows the current value.
     """
 
@@ -180,7 +180,7 @@ class User(IdMixin, TimestampMixin, UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped on password change or "sign out everywhere": invalidates other sessions.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
-    # Optional TOTP second factor (workspace/totp.py): the base32 secret (never exported nor
+    # Optional TOTP second factor (workspace/auth/totp.py): the base32 secret (never exported nor
     # serialised), the last accepted time step (a code is never accepted twice).
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     totp_last_counter: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -319,7 +319,7 @@ class Activity(IdMixin, db.Model):
 
 
 class PasswordReset(IdMixin, db.Model):
-    __revision__ = False  # one person's reset link (workspace/revisions.py)
+    __revision__ = False  # one person's reset link (workspace/cache/revisions.py)
     __tablename__ = "password_reset"
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -332,7 +332,7 @@ class PasswordReset(IdMixin, db.Model):
 class RecoveryCode(IdMixin, db.Model):
     """A one-time code that replaces the TOTP code once; only its SHA-256 is stored."""
 
-    __revision__ = False  # one person's codes (workspace/revisions.py)
+    __revision__ = False  # one person's codes (workspace/cache/revisions.py)
     __tablename__ = "recovery_code"
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

@@ -8,10 +8,10 @@ from blinker import Namespace
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from .events import publish
-from .extensions import db
-from .models import Invitation, Membership, Organisation, Project, Stage, utcnow
-from .security import new_token
+from workspace.auth.credentials import new_token
+from workspace.events import publish
+from workspace.extensions import db
+from workspace.models import Invitation, Membership, Organisation, Project, Stage, utcnow
 
 INVITATION_DAYS = 7
 

@@ -14,7 +14,7 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user
 
-from .extensions import db
+from workspace.extensions import db
 
 ROLES = ("director", "adviser", "evaluator", "funder")
 ALL_ROLES = frozenset(ROLES)
@@ -75,7 +75,7 @@ reset_registry()
 
 def membership_of(user, project):
     """The user's membership in the project, cached for the request (None if not a member)."""
-    from .models import Membership
+    from workspace.models import Membership
 
     if user is None or not getattr(user, "is_authenticated", False) or project is None:
         return None
@@ -134,7 +134,7 @@ def requires(permission: str):
 
 def load_project(project_id: int):
     """The project of the URL as ``g.project`` (404 when it does not exist)."""
-    from .models import Project
+    from workspace.models import Project
 
     project = g.get("project")
     if project is None or project.id != project_id:

@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app
 from markupsafe import Markup
 
-from .permissions import Permission, register
+from workspace.permissions import Permission, register
 
 ENTRY_POINT_GROUP = "coopilote.plugins"
 
@@ -84,7 +84,7 @@ class Plugin:
     - ``nav``: tabs; ``widgets``: dashboard cards; ``commentables``: commentable types.
     - ``hooks``: ``{hook_name: callable}``; see :func:`call_hook` and :func:`render_hook`.
     - ``styles`` / ``scripts``: paths under ``static/`` included by the layout.
-    - ``demo``: ``callable(ctx)`` that adds this plugin's demo content (see workspace.demo).
+    - ``demo``: ``callable(ctx)`` that adds its demo content (see workspace.projects.demo).
     - ``on_load``: ``callable(app)`` run once after registration (signal receivers, CLI).
     """
 

@@ -5,7 +5,7 @@ Socket.IO async mode is then ``gevent`` (see workspace.config); WORKSPACE_ASYNC_
 """
 
 from workspace import create_app
-from workspace.runtime import fair_under_gevent, tune_gc
+from workspace.web.runtime import fair_under_gevent, tune_gc
 
 app = create_app()
 fair_under_gevent(app)

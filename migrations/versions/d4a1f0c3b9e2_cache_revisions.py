@@ -1,4 +1,4 @@
-"""Cache revisions: one per project and one for people (workspace/revisions.py)
+"""Cache revisions: one per project and one for people (workspace/cache/revisions.py)
 
 Revision ID: d4a1f0c3b9e2
 Revises: b0887232d412

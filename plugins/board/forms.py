@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from workspace.forms import REQUIRED, max_len, required
+from workspace.forms.fields import REQUIRED, max_len, required
 from workspace.models import Area
 
 from .models import (

@@ -147,7 +147,7 @@ class Task(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 class SubItem(IdMixin, db.Model):
     """One line of a task's checklist."""
 
-    __revision_parent__ = "task"  # its project (workspace/revisions.py)
+    __revision_parent__ = "task"  # its project (workspace/cache/revisions.py)
     __tablename__ = "board_subitem"
     task_id: Mapped[int] = mapped_column(
         ForeignKey("board_task.id", ondelete="CASCADE"), index=True
@@ -164,7 +164,9 @@ class BoardTemplate(IdMixin, db.Model):
     project is created to the members of its source project, or to everyone once a site
     administrator publishes it (``site_wide``)."""
 
-    __revision__ = False  # site-wide templates, not a project's content (workspace/revisions.py)
+    __revision__ = (
+        False  # site-wide templates, not a project's content (workspace/cache/revisions.py)
+    )
     __tablename__ = "board_template"
     name: Mapped[str] = mapped_column(String(TEMPLATE_NAME_MAX))
     tasks_json: Mapped[str] = mapped_column(Text, default="[]")

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from sqlalchemy import case, select, update
 
+from workspace.cache.revisions import touch
 from workspace.extensions import db
-from workspace.revisions import touch
 
 from .models import BoardColumn, Task
 

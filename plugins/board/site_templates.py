@@ -7,9 +7,9 @@ from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
+from workspace.admin.views import admin_required
 from workspace.extensions import db
-from workspace.feedback import toast
-from workspace.site_admin import admin_required
+from workspace.web.feedback import toast
 
 from .mine import root_bp
 from .models import BoardTemplate

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace import fragments
+from workspace.cache import fragments
 from workspace.extensions import db, htmx
 from workspace.models import Area, Organisation
 from workspace.permissions import can, requires
@@ -70,7 +70,7 @@ def index(project_id: int):
 
 def board_body(project, filters: Filters):
     """The filters bar, the columns with their cards and the move dialog, reused while the
-    project's data is unchanged (workspace/fragments.py). The key holds what else the HTML
+    project's data is unchanged (workspace/cache/fragments.py). The key holds what else the HTML
     depends on: the viewer's rights, the filters and the day (a card becomes late)."""
     editable = can(current_user, project, "board.edit")
     manage = can(current_user, project, "board.manage")

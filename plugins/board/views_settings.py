@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import abort
 
-from workspace.conflicts import check_version
 from workspace.extensions import db
-from workspace.feedback import toast
+from workspace.forms.conflicts import check_version
 from workspace.permissions import requires
+from workspace.web.feedback import toast
 
 from . import setup
 from .forms import ColumnForm, LabelForm, TemplateForm

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import abort
 
-from workspace.conflicts import check_version
-from workspace.errors import error_response, wants_json
 from workspace.extensions import db, htmx
-from workspace.feedback import toast
+from workspace.forms.conflicts import check_version
 from workspace.permissions import requires
+from workspace.web.errors import error_response, wants_json
+from workspace.web.feedback import toast
 
 from . import operations as ops
 from .forms import MoveForm, QuickTaskForm, SubItemForm, TaskForm

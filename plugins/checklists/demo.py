@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
-from workspace.uploads import store_upload
+from workspace.web.uploads import store_upload
 
 from . import operations, queries
 from .models import Status

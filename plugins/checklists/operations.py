@@ -140,7 +140,7 @@ def update_item(item: Item, actor, *, status: str, justification: str = "", **fi
 
 
 def attach_file(item: Item, stored) -> None:
-    """Use an already stored upload (``workspace.uploads.store_upload``) as the evidence."""
+    """Use an already stored upload (``workspace.web.uploads.store_upload``) as the evidence."""
     item.evidence_file_id = stored.id
     item.evidence_file = stored
 

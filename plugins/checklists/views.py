@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, g, render_template, request
 from flask_login import current_user
 
-from workspace import fragments
+from workspace.cache import fragments
 from workspace.extensions import htmx
 from workspace.models import Area
 from workspace.permissions import can, requires
@@ -97,7 +97,7 @@ def index(project_id: int):
 
 def render_page(project, area: str | None, open_item: Item | None = None, status: int = 200):
     """The page; its body (every section and item) is reused while the project's data is
-    unchanged (workspace/fragments.py), keyed by the viewer's rights, the tab and the day (an
+    unchanged (workspace/cache/fragments.py), keyed by the viewer's rights, the tab and the day (an
     item becomes overdue)."""
     rights = perms(project)
     tab = _area(open_item.section.area if open_item else area)

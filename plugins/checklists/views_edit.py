@@ -8,11 +8,11 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.conflicts import check_version
 from workspace.extensions import db, htmx
-from workspace.feedback import toast
+from workspace.forms.conflicts import check_version
 from workspace.permissions import requires
-from workspace.uploads import UploadError, store_upload
+from workspace.web.feedback import toast
+from workspace.web.uploads import UploadError, store_upload
 
 from . import operations, queries
 from .models import Status

@@ -50,7 +50,7 @@ def comment_counts(project, object_type):
 
 def topbar(project=None):
     """The notification bell (count of unread notifications) for the signed-in user."""
-    from workspace.notifications import unread_count
+    from workspace.notifications.center import unread_count
 
     if not current_user.is_authenticated:
         return None

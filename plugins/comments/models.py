@@ -51,7 +51,7 @@ class Comment(IdMixin, db.Model):
 class CommentRead(IdMixin, db.Model):
     """The last comment id a user has seen on one object (unread = later comments by others)."""
 
-    __revision__ = False  # one person's read marker (workspace/revisions.py)
+    __revision__ = False  # one person's read marker (workspace/cache/revisions.py)
     __tablename__ = "comments_read"
     __table_args__ = (UniqueConstraint("user_id", "object_type", "object_id", "project_id"),)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -9,10 +9,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func
 
-from workspace import notifications
 from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Membership, Project, utcnow
+from workspace.notifications import center as notifications
 from workspace.permissions import REGISTRY, can
 from workspace.plugins import commentable
 

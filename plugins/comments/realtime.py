@@ -14,7 +14,7 @@ from flask_login import current_user
 from workspace.extensions import db, socketio
 from workspace.models import Project
 from workspace.permissions import can
-from workspace.realtime import _parse_project_id, project_room
+from workspace.realtime.hub import _parse_project_id, project_room
 
 from . import operations as ops
 

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from workspace.errors import error_response, wants_json
 from workspace.extensions import db
-from workspace.feedback import toast
 from workspace.permissions import requires
+from workspace.web.errors import error_response, wants_json
+from workspace.web.feedback import toast
 
 from . import operations as ops
 from .models import Comment

@@ -9,8 +9,8 @@ import io
 from flask_babel import gettext as _
 from lxml import html as lxml_html
 
-from workspace.formats import long_date
-from workspace.input_guard import xml_safe
+from workspace.forms.input_guard import xml_safe
+from workspace.web.formats import long_date
 
 from . import report_png
 

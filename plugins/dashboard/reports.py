@@ -18,7 +18,7 @@ from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Membership, Organisation, User, utcnow
 from workspace.plugins import call_hook
-from workspace.uploads import store_upload
+from workspace.web.uploads import store_upload
 
 from .models import Report
 

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace.extensions import db, htmx
-from workspace.feedback import toast
 from workspace.permissions import requires
-from workspace.uploads import send_stored
+from workspace.web.feedback import toast
+from workspace.web.uploads import send_stored
 
 from . import periods, reports
 from .models import Report

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from flask import url_for
 
+from workspace.cache.memo import per_request
 from workspace.extensions import db
-from workspace.memo import per_request
 from workspace.models import Activity, Membership
 from workspace.plugins import call_hook
 

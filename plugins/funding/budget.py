@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace.extensions import db
-from workspace.feedback import toast
 from workspace.permissions import requires
+from workspace.web.feedback import toast
 
 from . import operations as ops
 from . import rules

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from workspace.forms import max_len, required
+from workspace.forms.fields import max_len, required
 
 from .models import NAME_MAX, TEXT_MAX, BudgetCategory, Kind, LineStatus, Purpose
 from .rules import parse_amount

@@ -133,7 +133,7 @@ class FundingLine(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 
 
 class FundingDocument(IdMixin, db.Model):
-    __revision_parent__ = "line"  # its project (workspace/revisions.py)
+    __revision_parent__ = "line"  # its project (workspace/cache/revisions.py)
     __tablename__ = "funding_document"
     line_id: Mapped[int] = mapped_column(
         ForeignKey("funding_line.id", ondelete="CASCADE"), index=True
@@ -148,7 +148,7 @@ class FundingDocument(IdMixin, db.Model):
 
 
 class FundingExpense(IdMixin, TimestampMixin, db.Model):
-    __revision_parent__ = "line"  # its project (workspace/revisions.py)
+    __revision_parent__ = "line"  # its project (workspace/cache/revisions.py)
     __tablename__ = "funding_expense"
     line_id: Mapped[int] = mapped_column(
         ForeignKey("funding_line.id", ondelete="CASCADE"), index=True

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 
 from workspace.events import publish
 from workspace.extensions import db
-from workspace.formats import money
 from workspace.models import Organisation, Project
-from workspace.uploads import store_upload
+from workspace.web.formats import money
+from workspace.web.uploads import store_upload
 
 from . import rules
 from .models import (

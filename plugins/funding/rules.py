@@ -10,8 +10,8 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from workspace.formats import parse_money
 from workspace.plugins import call_hook
+from workspace.web.formats import parse_money
 
 from .models import Kind, LineStatus, Purpose
 

@@ -9,7 +9,7 @@ from flask import Response, send_file
 from flask_babel import gettext as _
 
 from workspace.extensions import db
-from workspace.input_guard import xml_safe
+from workspace.forms.input_guard import xml_safe
 from workspace.models import area_label
 from workspace.permissions import requires
 

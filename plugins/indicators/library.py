@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from workspace.formats import current_lang
+from workspace.web.formats import current_lang
 
 FILE = Path(__file__).with_name("library.yaml")
 

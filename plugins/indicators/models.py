@@ -103,7 +103,7 @@ class Indicator(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 
 
 class IntermediateTarget(IdMixin, db.Model):
-    __revision_parent__ = "indicator"  # its project (workspace/revisions.py)
+    __revision_parent__ = "indicator"  # its project (workspace/cache/revisions.py)
     __tablename__ = "indicators_target"
     indicator_id: Mapped[int] = mapped_column(
         ForeignKey("indicators_indicator.id", ondelete="CASCADE"), index=True
@@ -145,7 +145,7 @@ class Measurement(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 class MeasurementValue(IdMixin, db.Model):
     """One partner organisation's value for a measurement (indicators broken down)."""
 
-    __revision_parent__ = "measurement"  # its project (workspace/revisions.py)
+    __revision_parent__ = "measurement"  # its project (workspace/cache/revisions.py)
     __tablename__ = "indicators_measurement_value"
     __table_args__ = (UniqueConstraint("measurement_id", "organisation_id"),)
     measurement_id: Mapped[int] = mapped_column(
@@ -215,7 +215,7 @@ class Review(IdMixin, db.Model):
 class ReviewReply(IdMixin, db.Model):
     """A director's answer in the thread of a questioned review."""
 
-    __revision_parent__ = "review"  # its project (workspace/revisions.py)
+    __revision_parent__ = "review"  # its project (workspace/cache/revisions.py)
     __tablename__ = "indicators_review_reply"
     review_id: Mapped[int] = mapped_column(
         ForeignKey("indicators_review.id", ondelete="CASCADE"), index=True

@@ -9,8 +9,8 @@ from decimal import Decimal
 from flask import url_for
 from sqlalchemy import func
 
+from workspace.cache.memo import per_request
 from workspace.extensions import db
-from workspace.memo import per_request
 
 from . import status as st
 from .models import Decision, Frequency, Indicator, Measurement, Review

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from workspace.formats import number
+from workspace.web.formats import number
 
 from . import status as st
 from .values import period_label

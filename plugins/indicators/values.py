@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
-from workspace.formats import parse_money
+from workspace.web.formats import parse_money
 
 from .models import Frequency, Kind
 
@@ -64,7 +64,7 @@ def parse_value(kind: str, text) -> Decimal:
 
 def format_value(kind: str, value, unit: str = "") -> str:
     """A value as people read it: ``92,5 %``, ``23,40 €``, ``oui``, ``4 / 5``."""
-    from workspace.formats import money, number
+    from workspace.web.formats import money, number
 
     if value is None:
         return "—"

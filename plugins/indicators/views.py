@@ -8,13 +8,13 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.conflicts import check_version
 from workspace.extensions import db
-from workspace.feedback import toast
+from workspace.forms.conflicts import check_version
+from workspace.forms.submissions import once_per_submission
 from workspace.models import Area, Organisation
 from workspace.permissions import requires
 from workspace.plugins import call_hook
-from workspace.submissions import once_per_submission
+from workspace.web.feedback import toast
 
 from . import charts, library, operations, queries
 from . import status as st

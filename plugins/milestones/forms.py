@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
-from workspace.forms import max_len, required
+from workspace.forms.fields import max_len, required
 from workspace.models import Area, Stage
 
 from .models import TEXT_MAX, TITLE_MAX, URL_MAX

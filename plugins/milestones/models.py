@@ -111,7 +111,7 @@ class Milestone(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 class MilestoneEvidence(IdMixin, db.Model):
     """A document (through the upload service) or a link attached to a milestone."""
 
-    __revision_parent__ = "milestone"  # its project (workspace/revisions.py)
+    __revision_parent__ = "milestone"  # its project (workspace/cache/revisions.py)
     __tablename__ = "milestones_evidence"
     milestone_id: Mapped[int] = mapped_column(
         ForeignKey("milestones_milestone.id", ondelete="CASCADE"), index=True
@@ -177,7 +177,7 @@ def _reviews_are_append_only(session, flush_context, instances) -> None:
 class MilestoneCalendarToken(IdMixin, db.Model):
     """A private iCalendar feed address; only the SHA-256 of the token is stored."""
 
-    __revision__ = False  # a private feed address: no page shows it (workspace/revisions.py)
+    __revision__ = False  # a private feed address: no page shows it (workspace/cache/revisions.py)
     __tablename__ = "milestones_calendar_token"
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True

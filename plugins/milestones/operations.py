@@ -12,7 +12,7 @@ from workspace import operations as core_ops
 from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Stage, utcnow
-from workspace.uploads import store_upload
+from workspace.web.uploads import store_upload
 
 from .models import (
     Decision,

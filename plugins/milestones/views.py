@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from workspace.conflicts import check_version
 from workspace.extensions import db, htmx
-from workspace.feedback import toast
+from workspace.forms.conflicts import check_version
+from workspace.forms.submissions import once_per_submission
 from workspace.permissions import require, requires
-from workspace.submissions import once_per_submission
-from workspace.uploads import UploadError
+from workspace.web.feedback import toast
+from workspace.web.uploads import UploadError
 
 from . import operations as ops
 from .forms import LinkForm, MilestoneForm, ReasonForm, SubmitForm, ValidateForm

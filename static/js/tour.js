@@ -1,4 +1,4 @@
-// First-visit tour (workspace/tour.py): steps in a <dialog>, "Suivant" / "Passer" / "Terminer".
+// First-visit tour (workspace/help/tour.py): steps in a <dialog>, "Suivant" / "Passer" / "Terminer".
 // Finishing, skipping or pressing Escape posts once to /help/tour, so it never comes back.
 (function () {
   "use strict";

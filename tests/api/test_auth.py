@@ -7,8 +7,8 @@ import re
 
 from tests.api.conftest import Api, expired, make_token
 from workspace.api.models import ApiToken
+from workspace.auth.credentials import token_hash
 from workspace.extensions import db
-from workspace.security import token_hash
 
 
 def test_token_created_from_profile_is_shown_once_and_hashed(roles_project, login_as):

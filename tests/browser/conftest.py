@@ -98,7 +98,7 @@ def chromium():
 def _skip_tours(user) -> None:
     """Record every first-visit tour as seen, so its modal does not cover the page under test."""
     from workspace.extensions import db
-    from workspace.tour import TOURS, mark_seen
+    from workspace.help.tour import TOURS, mark_seen
 
     for tour in TOURS:
         mark_seen(user, tour)

@@ -82,7 +82,7 @@ def _save(page, name: str) -> Path:
 
 
 def _sign_in(chromium, live_server, email):
-    from workspace.demo import PASSWORD
+    from workspace.projects.demo import PASSWORD
 
     context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR")
     page = context.new_page()
@@ -97,7 +97,7 @@ def _sign_in(chromium, live_server, email):
 
 @only_when_asked
 def test_guide_screenshots(chromium, live_server):
-    from workspace.demo import load_demo
+    from workspace.projects.demo import load_demo
 
     load_demo()
     ids = _ids()

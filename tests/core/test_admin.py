@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import create_org, create_user
+from workspace.admin.forms import siret_ok
+from workspace.auth.credentials import verify_password
 from workspace.extensions import db
-from workspace.forms_admin import siret_ok
 from workspace.models import Organisation, User
-from workspace.security import verify_password
 
 VALID_SIRET = "73282932000074"  # a well-known valid SIRET (Luhn)
 NEW = "une-phrase-de-passe-neuve"

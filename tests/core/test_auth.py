@@ -156,9 +156,9 @@ def test_signing_out_one_browser_keeps_the_others(app):
 def test_revoked_sessions_are_purged_after_the_cookie_lifetime(app):
     from datetime import timedelta
 
+    from workspace.auth.sessions import RevokedSession
     from workspace.extensions import db
     from workspace.models import utcnow
-    from workspace.sessions import RevokedSession
 
     db.session.add(RevokedSession(sid="old", revoked_at=utcnow() - timedelta(days=400)))
     db.session.commit()

@@ -118,12 +118,12 @@ def test_error_pages_render_in_the_layout(roles_project, login_as):
 
 def test_unexpected_error_is_a_500_page_without_trace(roles_project, login_as, monkeypatch, app):
     project, people = roles_project
-    import workspace.members
+    import workspace.members.views
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(workspace.members, "_grouped", boom)
+    monkeypatch.setattr(workspace.members.views, "_grouped", boom)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     r = login_as(people["funder"]).get(f"/projects/{project.id}/members/")
     assert r.status_code == 500

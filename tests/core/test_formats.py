@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask_babel import force_locale
 
-from workspace.formats import long_date, money, short_date
+from workspace.web.formats import long_date, money, short_date
 
 
 def test_money_in_french(app):

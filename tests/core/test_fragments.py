@@ -1,4 +1,4 @@
-"""The fragment cache (workspace/fragments.py): bounded, keyed by revisions, one render for
+"""The fragment cache (workspace/cache/fragments.py): bounded, keyed by revisions, one render for
 many simultaneous misses, each viewer's own CSRF token."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from flask import render_template_string
 
 from tests.factories import project_with_roles
-from workspace import fragments
+from workspace.cache import fragments
 from workspace.extensions import db
 
 

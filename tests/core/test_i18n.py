@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workspace.i18n import PACKAGES, missing
+from workspace.web.i18n import PACKAGES, missing
 
 
 @pytest.mark.parametrize("package", PACKAGES, ids=[p.name for p in PACKAGES])

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from tests.factories import PASSWORD, create_org, create_user
 from workspace import operations
+from workspace.auth.credentials import verify_password
 from workspace.events import project_event
 from workspace.extensions import db
-from workspace.mail import read_outbox
 from workspace.models import Activity, Invitation, Membership, Organisation, User, utcnow
-from workspace.security import verify_password
+from workspace.notifications.mail import read_outbox
 
 NEW = "une-phrase-de-passe-neuve"
 

@@ -17,7 +17,7 @@ from tests.factories import create_user
 from workspace import operations
 from workspace.extensions import db
 from workspace.models import Activity, Invitation, Membership, Organisation, Project, User
-from workspace.uploads import store_upload
+from workspace.web.uploads import store_upload
 
 CORE_BLUEPRINTS = {"auth", "account", "projects", "members", "admin"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -1,9 +1,9 @@
-"""workspace.memo: once per request, forgotten after any write and at the end of the request."""
+"""workspace.cache.memo: once per request, forgotten after any write and at the request's end."""
 
 from __future__ import annotations
 
+from workspace.cache.memo import per_request
 from workspace.extensions import db
-from workspace.memo import per_request
 from workspace.models import Organisation
 
 calls: list[int] = []

@@ -1,4 +1,4 @@
-"""Revisions (workspace/revisions.py): renewed by the transaction that changes what a project
+"""Revisions (workspace/cache/revisions.py): renewed by the transaction that changes what a project
 shows, and only then."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from plugins.board.positions import Order, lock_columns
 from plugins.board.setup import ensure_columns
 from plugins.comments.models import CommentRead
 from tests.factories import create_org, project_with_roles
-from workspace import revisions
+from workspace.cache import revisions
 from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Organisation, Project, User

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from workspace.runtime import tune_gc
+from workspace.web.runtime import tune_gc
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,7 +54,7 @@ def test_the_wsgi_entry_point_applies_the_default(tmp_path):
 
 
 def test_the_middleware_yields_then_answers_as_the_app():
-    from workspace.runtime import YieldBeforeEachRequest
+    from workspace.web.runtime import YieldBeforeEachRequest
 
     calls = []
 
@@ -67,7 +67,7 @@ def test_the_middleware_yields_then_answers_as_the_app():
 
 
 def test_fairness_applies_only_when_gevent_serves(app, tmp_path):
-    from workspace.runtime import fair_under_gevent
+    from workspace.web.runtime import fair_under_gevent
 
     before = app.wsgi_app
     fair_under_gevent(app)  # the test process is not monkey-patched

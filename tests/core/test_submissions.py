@@ -12,7 +12,7 @@ from plugins.indicators.models import Indicator
 from plugins.milestones.models import Milestone
 from tests.plugins.funding.conftest import aid_form, funder_org
 from workspace.extensions import db
-from workspace.submissions import FormSubmission
+from workspace.forms.submissions import FormSubmission
 
 KEY = "k" * 32
 

@@ -10,7 +10,7 @@ from flask import g
 
 from tests.core.totp_helpers import code_at, enrolled_user, signed_in, wrong_code
 from tests.factories import PASSWORD, create_project, create_user
-from workspace.backup import export_project
+from workspace.backup.export import export_project
 from workspace.extensions import db
 from workspace.models import RecoveryCode
 

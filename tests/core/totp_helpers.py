@@ -8,7 +8,7 @@ import time
 import pyotp
 
 from tests.factories import PASSWORD, create_user
-from workspace import totp
+from workspace.auth import totp
 from workspace.extensions import db
 
 

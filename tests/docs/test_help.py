@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import create_user
 from workspace.extensions import db
-from workspace.tour import TourProgress
+from workspace.help.tour import TourProgress
 
 ROLE_GUIDE = {
     "coordinator": "coordinateur",
@@ -65,7 +65,7 @@ def test_help_needs_a_session(login_as):
 
 
 def test_markdown_html_is_escaped():
-    from workspace.help import render_markdown
+    from workspace.help.guides import render_markdown
 
     html = render_markdown("# T\n\n<script>alert(1)</script> [x](javascript:alert(1))")
     assert "<script>" not in html and 'href="javascript' not in html

@@ -11,7 +11,7 @@ from tests.factories import create_user
 from workspace import operations
 from workspace.extensions import db, socketio
 from workspace.models import Membership
-from workspace.realtime import presence
+from workspace.realtime.hub import presence
 
 # The documented acknowledgements of a refusal (docs/architecture.md, "Realtime").
 REFUSALS = {

@@ -11,8 +11,15 @@ from sqlalchemy import select
 
 from tests.conftest import _clean
 from tests.hardening.world import demo_world
-from workspace.backup import DERIVED, OBJECT_TABLES, PLAIN_REFS, SECRETS, _encode, export_archive
-from workspace.backup_import import import_project, read_archive
+from workspace.backup.export import (
+    DERIVED,
+    OBJECT_TABLES,
+    PLAIN_REFS,
+    SECRETS,
+    _encode,
+    export_archive,
+)
+from workspace.backup.importer import import_project, read_archive
 from workspace.events import verify_chain
 from workspace.extensions import db
 
@@ -134,7 +141,7 @@ def test_a_restored_project_serves_its_documents(app, login_as):
     r = client.get(f"/projects/{new_pid}/files/{new_id}")
     assert r.status_code == 200 and r.data == files[row["id"]]
     # A document whose content is gone answers 404 with the French page, never 500.
-    from workspace.uploads import path_of
+    from workspace.web.uploads import path_of
 
     path_of(db.session.get(StoredFile, new_id)).unlink()
     r = client.get(f"/projects/{new_pid}/files/{new_id}")

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.hardening.world import demo_world
-from workspace.backup import BackupError, export_archive
-from workspace.backup_import import import_project, read_archive
+from workspace.backup.export import BackupError, export_archive
+from workspace.backup.importer import import_project, read_archive
 from workspace.extensions import db
 from workspace.models import User
-from workspace.uploads import upload_root
+from workspace.web.uploads import upload_root
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_a_document_with_a_wrong_hash_or_missing_is_refused(backup):
 
 def test_a_refused_import_leaves_no_file_behind(backup, monkeypatch):
     """Rows and documents are written, then the last step fails: everything is undone."""
-    import workspace.revisions
+    import workspace.cache.revisions
 
     _world, data, files = backup
     written = []
@@ -174,7 +174,7 @@ def test_a_refused_import_leaves_no_file_behind(backup, monkeypatch):
         written.extend(db.session.info.get("written_files", []))
         raise ValueError("the last step failed")
 
-    monkeypatch.setattr(workspace.revisions, "touch", fail)
+    monkeypatch.setattr(workspace.cache.revisions, "touch", fail)
     _refused(data, files, "the last step failed")
     assert len(written) == len(files) and not any(p.exists() for p in written)
 

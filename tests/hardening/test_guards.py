@@ -13,7 +13,7 @@ from tests.factories import create_user, project_with_roles
 from tests.hardening.world import demo_world
 from workspace.extensions import db
 from workspace.models import Activity
-from workspace.uploads import store_upload
+from workspace.web.uploads import store_upload
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 XSS = '<script>alert("coop")</script>'

@@ -3,7 +3,7 @@
 PostgreSQL cannot store NUL in a text column (the CI fuzz found ``POST /profile/tokens`` with
 ``name='\\x00'`` answering 503 there) while SQLite would: the same input behaved differently
 on the two databases. Form, query and upload-name values now have NUL replaced with U+FFFD
-before any view runs (workspace/input_guard.py); JSON bodies are refused field by field.
+before any view runs (workspace/forms/input_guard.py); JSON bodies are refused field by field.
 Every test here runs on both databases (``make test``).
 """
 

@@ -25,7 +25,7 @@ from tests.hardening.sockets import (
 )
 from workspace import operations
 from workspace.extensions import db, socketio
-from workspace.realtime import notify_user
+from workspace.realtime.hub import notify_user
 
 MEMBERS = ["funder", "evaluator", "adviser", "director", "coordinator"]
 VISITORS = ["anonymous", "outsider", "admin", *MEMBERS]

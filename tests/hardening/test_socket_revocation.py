@@ -15,7 +15,7 @@ from tests.hardening.sockets import PROJECT_EVENTS, REFUSALS, Stage, drain, emit
 from workspace import operations
 from workspace.extensions import db
 from workspace.models import Membership
-from workspace.realtime import notify_user
+from workspace.realtime.hub import notify_user
 
 NEW_PASSWORD = "une-toute-nouvelle-phrase-de-passe"
 INVALID_EVENT = {"ok": False, "error": "Événement invalide."}  # typing from a dead session

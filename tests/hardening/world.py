@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from tests.factories import create_user
-from workspace.demo import ADMIN, PEOPLE, PROJECT_NAME, load_demo
 from workspace.extensions import db
 from workspace.models import Project, User
+from workspace.projects.demo import ADMIN, PEOPLE, PROJECT_NAME, load_demo
 
 ROLE_OF = {
     "coordinator": "claire",

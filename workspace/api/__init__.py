@@ -12,7 +12,7 @@ See docs/api.md for clients, and :mod:`workspace.api.core` for declaring an endp
 
 from __future__ import annotations
 
-from .blueprints import bp, ui_bp
+from workspace.api.blueprints import bp, ui_bp
 
 __all__ = ["bp", "init_api", "ui_bp"]
 
@@ -22,12 +22,11 @@ def init_api(app) -> None:
 
     Called by ``create_app`` after the plugins are loaded (their API blueprints too).
     """
+    from workspace.api import openapi, resources, tokens_ui, webhooks, webhooks_ui  # noqa: F401 - routes
+    from workspace.api.auth import RateLimiter, authenticate
+    from workspace.api.errors import init_errors
     from workspace.extensions import csrf
     from workspace.models import utcnow
-
-    from . import openapi, resources, tokens_ui, webhooks, webhooks_ui  # noqa: F401 - routes
-    from .auth import RateLimiter, authenticate
-    from .errors import init_errors
 
     app.config.setdefault("API_RATE_LIMIT", 600)
     app.register_blueprint(bp)

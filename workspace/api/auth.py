@@ -16,12 +16,11 @@ from flask import current_app, g, request
 from flask_babel import refresh
 from flask_login import current_user
 
+from workspace.api.errors import ApiError
+from workspace.api.models import ApiToken
+from workspace.auth.credentials import token_hash
 from workspace.extensions import csrf, db
 from workspace.models import utcnow
-from workspace.security import token_hash
-
-from .errors import ApiError
-from .models import ApiToken
 
 TOKEN_PREFIX = "cpt_"  # noqa: S105 - a public marker, not a secret
 #: last_used_at is written at most once per this interval (no write on every call).

@@ -21,11 +21,10 @@ from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workspace.api.errors import ApiError
+from workspace.api.fields import MAX_ID, F, Resource
 from workspace.extensions import db
 from workspace.permissions import load_project, require
-
-from .errors import ApiError
-from .fields import MAX_ID, F, Resource
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -104,7 +103,7 @@ def endpoint(
             if body is not None:
                 extra["data"] = body.parse(_json_body(), partial)
             elif body_fields is not None:
-                from .fields import parse_fields
+                from workspace.api.fields import parse_fields
 
                 extra["data"] = parse_fields(body_fields, _json_body(), partial)
             if query or many:

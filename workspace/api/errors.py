@@ -1,6 +1,6 @@
 """API errors: one JSON shape, ``{"error": {"code", "message", "fields"}}``.
 
-The core already answers JSON for every HTTP error under ``/api/`` (see workspace.errors);
+The core already answers JSON for every HTTP error under ``/api/`` (see workspace.web.errors);
 this module adds the API's own statuses (412, 428, 429), raises field errors from the
 resources, and chooses the language of messages from ``Accept-Language`` on API calls.
 """
@@ -33,7 +33,7 @@ class ApiError(HTTPException):
 
 
 def api_error_response(code: int, message=None, fields=None, headers=None):
-    from workspace.errors import MESSAGES as CORE
+    from workspace.web.errors import MESSAGES as CORE
 
     if message is None:
         message = MESSAGES.get(code) or CORE.get(code, CORE[500])[1]

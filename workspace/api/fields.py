@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
-from workspace.input_guard import has_control_characters
+from workspace.forms.input_guard import has_control_characters
 
 MAX_ID = 2_147_483_647
 DECIMAL_RE = re.compile(r"^-?\d{1,10}(\.\d{1,4})?$")
@@ -239,7 +239,7 @@ class Resource:
 
 
 def parse_fields(fields: dict[str, F], data, partial: bool) -> dict:
-    from .errors import ApiError
+    from workspace.api.errors import ApiError
 
     if not isinstance(data, dict):
         raise ApiError(400, _("Le corps de la requête doit être un objet JSON."))

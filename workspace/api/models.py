@@ -19,7 +19,7 @@ class ApiToken(IdMixin, db.Model):
     """A personal access token. Only the SHA-256 of the secret is kept; ``prefix`` (the first
     characters) lets its owner recognise it in the list."""
 
-    __revision__ = False  # one person's token (workspace/revisions.py)
+    __revision__ = False  # one person's token (workspace/cache/revisions.py)
     __tablename__ = "api_token"
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True

@@ -13,9 +13,9 @@ import re
 from apispec import APISpec
 from flask import current_app, jsonify, render_template
 
-from .blueprints import bp
-from .core import DEFAULT_LIMIT, MAX_LIMIT, ApiOperation
-from .fields import MAX_ID
+from workspace.api.blueprints import bp
+from workspace.api.core import DEFAULT_LIMIT, MAX_LIMIT, ApiOperation
+from workspace.api.fields import MAX_ID
 
 ERROR_CODES = {
     400: "Invalid input (see error.fields)",

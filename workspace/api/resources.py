@@ -7,6 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace import operations
+from workspace.api.blueprints import bp
+from workspace.api.core import check_if_match, endpoint, get_or_404, item, no_content, page
+from workspace.api.errors import ApiError
+from workspace.api.fields import F, Resource
+from workspace.api.models import ApiToken
 from workspace.extensions import db
 from workspace.models import (
     Activity,
@@ -19,12 +24,6 @@ from workspace.models import (
     Stage,
     utcnow,
 )
-
-from .blueprints import bp
-from .core import check_if_match, endpoint, get_or_404, item, no_content, page
-from .errors import ApiError
-from .fields import F, Resource
-from .models import ApiToken
 
 STAGES = tuple(s.value for s in Stage)
 FORMS = tuple(f.value for f in CooperationForm)

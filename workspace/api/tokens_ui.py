@@ -13,14 +13,13 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from workspace.api.auth import TOKEN_PREFIX
+from workspace.api.blueprints import ui_bp
+from workspace.api.models import TOKEN_NAME_MAX, ApiToken
+from workspace.auth.credentials import token_hash
 from workspace.extensions import db
-from workspace.feedback import toast
 from workspace.models import utcnow
-from workspace.security import token_hash
-
-from .auth import TOKEN_PREFIX
-from .blueprints import ui_bp
-from .models import TOKEN_NAME_MAX, ApiToken
+from workspace.web.feedback import toast
 
 EXPIRY_CHOICES = [
     ("30", _l("30 jours")),

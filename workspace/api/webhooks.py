@@ -25,12 +25,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from workspace.api.models import Webhook, WebhookDelivery
+from workspace.api.ssrf import UnsafeUrl, check_url
 from workspace.events import project_event
 from workspace.extensions import db
 from workspace.models import utcnow
-
-from .models import Webhook, WebhookDelivery
-from .ssrf import UnsafeUrl, check_url
 
 MAX_ATTEMPTS = 6
 TIMEOUT = (3, 10)

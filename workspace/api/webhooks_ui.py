@@ -11,15 +11,14 @@ from wtforms import BooleanField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from workspace.api.blueprints import ui_bp
+from workspace.api.models import URL_MAX, Webhook, WebhookDelivery
+from workspace.api.ssrf import UnsafeUrl, check_url
+from workspace.api.webhooks import EVENT_GROUPS, new_secret, queue
 from workspace.extensions import db
-from workspace.feedback import toast
 from workspace.models import utcnow
 from workspace.permissions import require, requires
-
-from .blueprints import ui_bp
-from .models import URL_MAX, Webhook, WebhookDelivery
-from .ssrf import UnsafeUrl, check_url
-from .webhooks import EVENT_GROUPS, new_secret, queue
+from workspace.web.feedback import toast
 
 LOG_SIZE = 30
 

@@ -28,7 +28,7 @@ def widget_data(project, user) -> dict | None:
 
 
 def on_load(app) -> None:
-    # External packages are not in workspace.i18n's list: add our catalogue folder ourselves.
+    # External packages are not in workspace.web.i18n's list: add our catalogue folder ourselves.
     translations = HERE / "translations"
     if translations.exists():
         app.extensions["babel"].translation_directories.append(str(translations))

@@ -10,8 +10,8 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from workspace.extensions import db, htmx
-from workspace.feedback import toast
 from workspace.permissions import requires
+from workspace.web.feedback import toast
 
 from . import operations as ops
 from .models import BODY_MAX, TITLE_MAX, Meeting

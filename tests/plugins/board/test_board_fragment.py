@@ -1,4 +1,4 @@
-"""The board's columns served from the fragment cache (workspace/fragments.py): reused while
+"""The board's columns served from the fragment cache (workspace/cache/fragments.py): reused while
 nothing changes, and after any kind of change exactly what a fresh render shows."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from plugins.board.positions import Order, lock_columns
 from plugins.comments import operations as comments
 from tests.factories import create_org, create_user
 from tests.plugins.board.conftest import TODAY
-from workspace import fragments
 from workspace import operations as core_ops
+from workspace.cache import fragments
 from workspace.extensions import db
 
 

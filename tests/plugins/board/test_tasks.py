@@ -126,7 +126,7 @@ def test_update_and_stale_update_is_409(board, login_as, emitted):
 
 def test_concurrent_stale_edits_never_overwrite(app, board):
     """Two threads save the same version: one wins, the other gets a conflict."""
-    from workspace.conflicts import Conflict, check_version
+    from workspace.forms.conflicts import Conflict, check_version
     from workspace.models import User
 
     _project, people, _columns, tasks = board

@@ -1,4 +1,4 @@
-"""The checklists' body served from the fragment cache (workspace/fragments.py): after any
+"""The checklists' body served from the fragment cache (workspace/cache/fragments.py): after any
 kind of change, exactly what a fresh render shows."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from plugins.checklists import operations
 from plugins.comments import operations as comments
 from tests.plugins.board.test_board_fragment import without_tokens
-from workspace import fragments
+from workspace.cache import fragments
 from workspace.extensions import db
 
 

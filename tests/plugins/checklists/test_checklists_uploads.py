@@ -11,7 +11,7 @@ from plugins.checklists import operations
 from tests.plugins.checklists.conftest import HX, PDF, PNG, files_on_disk, reload
 from workspace.extensions import db
 from workspace.models import StoredFile, count
-from workspace.uploads import MAX_BYTES
+from workspace.web.uploads import MAX_BYTES
 
 
 def post_file(client, project, item, content: bytes, name: str, **fields):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from plugins.funding.rules import check_keys, parse_amount, parse_percent, split
-from workspace.formats import money
+from workspace.web.formats import money
 
 
 @pytest.fixture(autouse=True)

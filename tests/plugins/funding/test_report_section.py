@@ -7,8 +7,8 @@ from flask import current_app
 
 from plugins.funding import operations as ops
 from workspace.extensions import db
-from workspace.formats import money
 from workspace.plugins import call_hook
+from workspace.web.formats import money
 
 from .conftest import make_line
 

@@ -1,0 +1,155 @@
+"""Rendered fragments kept per process and reused while the data they show is unchanged.
+
+A fragment (the 500-task board's columns, say) is stored under a *slot* — its name, the
+project, the viewer's locale and whatever else the caller says the HTML depends on (edit
+rights, filters, the day) — together with the project's and the people's revisions read
+before its data (``workspace/cache/revisions.py``). A later request reads the revisions again: if
+they are the same, nothing it shows has changed and the stored HTML is served; otherwise it is
+rendered again and replaces the old one in its slot. So a fragment is never stale, and writes
+invalidate nothing explicitly.
+
+Three details make this safe:
+
+- a request whose transaction has uncommitted changes renders afresh (the stored HTML would
+  not show them) and stores nothing;
+- ``csrf_token()`` renders a per-process placeholder while a fragment is rendered for the
+  cache; each response gets the viewer's own token in its place (a cached fragment never
+  carries someone else's token — checked on every render while testing);
+- when many requests miss the same slot at once (50 clients refreshing after a change), one
+  renders and the others wait for its result instead of rendering it 50 times.
+
+The cache is bounded in bytes (``FRAGMENT_CACHE_MB``; 0 turns it off), least recently used
+out first.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Event, Lock
+
+from flask import current_app, g
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from workspace.cache import revisions
+
+PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"  # unguessable: user text can never contain it
+WAIT = 5.0  # seconds a request waits for another one rendering the same slot
+
+
+class FragmentCache:
+    """A per-process LRU map ``slot → (stamp, html)`` bounded by the memory of the HTML
+    (``sys.getsizeof``: a text with accents takes two bytes per character)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._lock = Lock()
+        self._rendering: dict = {}
+        self.hits = self.misses = 0
+
+    def get(self, slot, stamp) -> str | None:
+        with self._lock:
+            item = self._items.get(slot)
+            if item is None or item[0] != stamp:
+                self.misses += 1
+                return None
+            self._items.move_to_end(slot)
+            self.hits += 1
+            return item[1]
+
+    def put(self, slot, stamp, html: str, budget: int) -> None:
+        with self._lock:
+            old = self._items.pop(slot, None)
+            if old is not None:
+                self._bytes -= sys.getsizeof(old[1])
+            size = sys.getsizeof(html)
+            if size > budget:
+                return
+            self._items[slot] = (stamp, html)
+            self._bytes += size
+            while self._bytes > budget:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= sys.getsizeof(dropped)
+
+    def claim(self, slot, stamp) -> Event | None:
+        """None if the caller is to render ``slot``; else the event to wait for."""
+        with self._lock:
+            event = self._rendering.get((slot, stamp))
+            if event is None:
+                self._rendering[(slot, stamp)] = Event()
+            return event
+
+    def release(self, slot, stamp) -> None:
+        with self._lock:
+            event = self._rendering.pop((slot, stamp), None)
+        if event is not None:
+            event.set()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+cache = FragmentCache()
+
+
+def cached(name: str, project_id: int, key: tuple, render: Callable[[], str]) -> Markup:
+    """The HTML ``render()`` returns, reused while the project's data is unchanged.
+
+    ``key`` holds every per-request value the HTML depends on besides the project's data,
+    the people's names and the locale (which the cache adds itself): permissions, filters,
+    the date. ``render`` must read everything else from the database."""
+    budget = int(float(current_app.config.get("FRAGMENT_CACHE_MB") or 0) * 1024 * 1024)
+    if budget <= 0 or revisions.writes_pending():
+        return Markup(render())  # noqa: S704 - a template's autoescaped output
+    stamp = revisions.current(project_id)  # before any data is read: see revisions.py
+    slot = (name, project_id, str(get_locale()), key)
+    html = cache.get(slot, stamp)
+    if html is None:
+        html = _render_once(slot, stamp, render, budget)
+    if PLACEHOLDER in html:
+        html = html.replace(PLACEHOLDER, generate_csrf())
+    return Markup(html)  # noqa: S704
+
+
+def _render_once(slot, stamp, render, budget: int) -> str:
+    waiting = cache.claim(slot, stamp)
+    if waiting is not None:
+        waiting.wait(WAIT)
+        html = cache.get(slot, stamp)
+        if html is not None:
+            return html
+        return _render_for_cache(render)  # the other render failed: do it here, store nothing
+    try:
+        html = _render_for_cache(render)
+        if not revisions.writes_pending():  # a render that left uncommitted writes: not stored
+            cache.put(slot, stamp, html, budget)
+        return html
+    finally:
+        cache.release(slot, stamp)
+
+
+def _render_for_cache(render) -> str:
+    g.fragment_placeholder = True
+    try:
+        html = str(render())
+    finally:
+        g.fragment_placeholder = False
+    if current_app.testing and generate_csrf() in html:
+        raise RuntimeError("a fragment rendered for the cache carries the viewer's CSRF token")
+    return html
+
+
+def csrf_token() -> str:
+    """The ``csrf_token()`` of templates: the placeholder while rendering for the cache."""
+    return PLACEHOLDER if g.get("fragment_placeholder") else generate_csrf()

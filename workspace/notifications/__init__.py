@@ -1,0 +1,6 @@
+"""Telling people what happened: the in-app notification centre and bell, per-kind preferences,
+e-mail now or in a daily digest, and the outgoing mail itself. Plugins never call it for their
+own events: it listens to ``workspace.events``.
+
+``center`` (models, delivery, digest, blueprint ``notifications``), ``mail`` (SMTP or outbox).
+"""

@@ -1,0 +1,219 @@
+"""Core project pages: my projects, create, overview, settings, activity."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from workspace import operations
+from workspace.extensions import db, htmx
+from workspace.members.forms import ArchiveForm
+from workspace.models import Activity, Membership, Organisation, Project
+from workspace.permissions import requires
+from workspace.projects.forms import ProjectForm
+from workspace.web.feedback import toast
+
+bp = Blueprint("projects", __name__)
+
+ACTIVITY_PAGE = 50
+
+#: French labels and icons of the activity log's object types (core and built-in plugins);
+#: an unknown type (an external plugin) is shown as it is.
+ACTIVITY_TYPES = {
+    "project": (_l("Projet"), "folder-kanban"),
+    "member": (_l("Membres"), "users"),
+    "invitation": (_l("Invitations"), "users"),
+    "task": (_l("Tâches"), "kanban"),
+    "column": (_l("Colonnes du tableau"), "kanban"),
+    "checklist": (_l("Checklists"), "list-checks"),
+    "item": (_l("Points de checklist"), "list-checks"),
+    "milestone": (_l("Jalons"), "flag"),
+    "funding": (_l("Financement"), "euro"),
+    "budget": (_l("Budget"), "euro"),
+    "indicator": (_l("Indicateurs"), "chart-line"),
+    "measurement": (_l("Mesures"), "chart-line"),
+    "comment": (_l("Commentaires"), "message-circle"),
+    "file": (_l("Documents"), "paperclip"),
+}
+
+
+def activity_type(object_type: str) -> tuple:
+    return ACTIVITY_TYPES.get(object_type, (object_type, "activity"))
+
+
+def _partner_choices(form: ProjectForm) -> None:
+    orgs = db.session.scalars(db.select(Organisation).order_by(Organisation.name))
+    form.partners.choices = [(o.id, o.name) for o in orgs]
+
+
+@bp.route("/")
+@login_required
+def index():
+    rows = db.session.execute(
+        db.select(Project, Membership)
+        .join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == current_user.id)
+        .order_by(Project.archived, Project.name)
+    ).all()
+    return render_template("projects/index.html", rows=rows)
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = ProjectForm()
+    _partner_choices(form)
+    if form.validate_on_submit():
+        partners = db.session.scalars(
+            db.select(Organisation).where(Organisation.id.in_(form.partners.data or []))
+        ).all()
+        project = operations.create_project(
+            current_user,
+            name=form.name.data.strip(),
+            form=form.form.data,
+            stage=form.stage.data,
+            partners=list(partners),
+            summary=form.summary.data or "",
+            territory=form.territory.data or "",
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            options=dict(request.form),
+        )
+        db.session.commit()
+        return redirect(url_for("projects.overview", project_id=project.id))
+    status = 400 if form.errors else 200
+    return render_template("projects/form.html", form=form, project=None), status
+
+
+@bp.route("/projects/<int:project_id>/")
+@requires("project.view")
+def overview(project_id: int):
+    project = g.project
+    by_org: dict = {}
+    for m in sorted(project.memberships, key=lambda m: (m.user.organisation.name, m.user.name)):
+        by_org.setdefault(m.user.organisation, []).append(m)
+    return render_template("projects/overview.html", project=project, by_org=by_org)
+
+
+@bp.route("/projects/<int:project_id>/settings", methods=["GET", "POST"])
+@requires("project.edit")
+def settings(project_id: int):
+    project = g.project
+    if project.archived:
+        if request.method == "POST":
+            abort(403, _("Le projet est archivé : rouvrez-le pour le modifier."))
+        return render_template("projects/archived_settings.html", project=project)
+    form = ProjectForm(obj=project)
+    _partner_choices(form)
+    if request.method == "GET":
+        form.partners.data = [o.id for o in project.partners]
+    if form.validate_on_submit():
+        from workspace.forms.conflicts import check_version
+
+        check_version(
+            project,
+            request.form.get("version"),
+            {_("Nom du projet"): project.name, _("Résumé"): project.summary},
+        )
+        partners = db.session.scalars(
+            db.select(Organisation).where(Organisation.id.in_(form.partners.data or []))
+        ).all()
+        operations.update_project(
+            project,
+            current_user,
+            name=form.name.data.strip(),
+            form=form.form.data,
+            stage=form.stage.data,
+            summary=form.summary.data or "",
+            territory=form.territory.data or "",
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            partners=list(partners),
+        )
+        db.session.commit()
+        return redirect(url_for("projects.overview", project_id=project.id))
+    status = 400 if form.errors else 200
+    return _settings_page(form, ArchiveForm(prefix="archive"), status)
+
+
+def _settings_page(form, archive_form, status=200):
+    page = render_template(
+        "projects/form.html", form=form, project=g.project, archive_form=archive_form
+    )
+    return page, status
+
+
+@bp.route("/projects/<int:project_id>/archive", methods=["POST"])
+@requires("project.edit")
+def archive(project_id: int):
+    """Close the project ("Clôturer le projet"): read-only afterwards, restorable."""
+    project = g.project
+    if project.archived:
+        abort(409, _("Le projet est déjà clôturé."))
+    archive_form = ArchiveForm(prefix="archive")
+    if not archive_form.validate_on_submit():
+        form = ProjectForm(obj=project)
+        _partner_choices(form)
+        form.partners.data = [o.id for o in project.partners]
+        return _settings_page(form, archive_form, 400)
+    created = archive_form.groupement_created.data == "yes"
+    operations.archive_project(project, current_user, created)
+    db.session.commit()
+    toast(_("Projet clôturé : il est désormais en lecture seule."))
+    return redirect(url_for("projects.overview", project_id=project.id))
+
+
+@bp.route("/projects/<int:project_id>/restore", methods=["POST"])
+@requires("project.edit")
+def restore(project_id: int):
+    project = g.project
+    if not project.archived:
+        abort(409, _("Le projet n'est pas clôturé."))
+    operations.restore_project(project, current_user)
+    db.session.commit()
+    toast(_("Projet rouvert."))
+    return redirect(url_for("projects.settings", project_id=project.id))
+
+
+@bp.route("/projects/<int:project_id>/files/<int:file_id>")
+@requires("files.download")
+def download_file(project_id: int, file_id: int):
+    """Any uploaded document of the project, to its members only (others get 404)."""
+    from workspace.models import StoredFile
+    from workspace.web.uploads import send_stored
+
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.project_id != project_id:
+        abort(404)
+    return send_stored(stored)
+
+
+@bp.route("/projects/<int:project_id>/activity")
+@requires("activity.view")
+def activity(project_id: int):
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+    kind = request.args.get("type", "")[:40]
+    query = db.select(Activity).filter_by(project_id=project_id)
+    if kind:
+        query = query.where(Activity.object_type == kind)
+    entries = db.paginate(
+        query.order_by(Activity.id.desc()),
+        page=page,
+        per_page=ACTIVITY_PAGE,
+        error_out=False,
+    )
+    types = db.session.scalars(
+        db.select(Activity.object_type).filter_by(project_id=project_id).distinct()
+    ).all()
+    template = "projects/_activity_list.html" if htmx else "projects/activity.html"
+    choices = sorted(((t, str(activity_type(t)[0])) for t in types), key=lambda c: c[1])
+    return render_template(
+        template,
+        project=g.project,
+        entries=entries,
+        types=choices,
+        kind=kind,
+        activity_type=activity_type,
+    )

@@ -1,0 +1,74 @@
+"""What every template sees: can(), navigation, hooks, widgets, formats, assets."""
+
+from __future__ import annotations
+
+from flask import g, url_for
+from flask_login import current_user
+
+from workspace import plugins
+from workspace.cache import fragments
+from workspace.forms.submissions import submission_field
+from workspace.models import Area, CooperationForm, Role, Stage, area_label
+from workspace.permissions import can, membership_of
+from workspace.web import formats
+
+
+def _can(permission: str, project=None) -> bool:
+    return can(current_user, project or g.get("project"), permission)
+
+
+def _assets() -> dict:
+    ps = plugins.plugins()
+    return {
+        "styles": [s for p in ps for s in p.styles],
+        "scripts": [s for p in ps for s in p.scripts],
+    }
+
+
+def _switcher_projects() -> list:
+    """The signed-in user's active projects, by name, for the project switcher: one query
+    (reading ``membership.project`` per membership was one query per project)."""
+    from workspace.extensions import db
+    from workspace.models import Membership, Project
+
+    if not current_user.is_authenticated:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Project.id, Project.name)
+            .join(Membership, Membership.project_id == Project.id)
+            .where(Membership.user_id == current_user.id, Project.archived.is_(False))
+            .order_by(Project.name, Project.id)
+        )
+    )
+
+
+def _static(path: str) -> str:
+    return url_for("static", filename=path)
+
+
+def init_templating(app) -> None:
+    # csrf_token: Flask-WTF's, except while a fragment is rendered for the cache
+    # (fragments.py); Flask-WTF sets it as a global and in a context processor: both replaced.
+    app.context_processor(lambda: {"project": g.get("project"), "csrf_token": fragments.csrf_token})
+    app.jinja_env.filters.update(formats.FILTERS)
+    app.jinja_env.globals.update(
+        can=_can,
+        nav_items=plugins.nav_items,
+        render_hook=plugins.render_hook,
+        call_hook=plugins.call_hook,
+        dashboard_widgets=plugins.widgets,
+        get_plugin=plugins.get_plugin,
+        plugin_assets=_assets,
+        membership_of=membership_of,
+        Stage=Stage,
+        Area=Area,
+        area_label=area_label,
+        Role=Role,
+        CooperationForm=CooperationForm,
+        lang=formats.current_lang,
+        asset=_static,
+        switcher_projects=_switcher_projects,
+        csrf_token=fragments.csrf_token,
+        submission_field=submission_field,
+    )

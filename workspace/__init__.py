@@ -46,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workspace.cli import register_cli
     from workspace.help.guides import init_help
     from workspace.members.views import bp as members_bp
-    from workspace.notifications.center import init_notifications
+    from workspace.notifications.views import init_notifications
     from workspace.plugins import load_plugins
     from workspace.projects.views import bp as projects_bp
     from workspace.realtime.hub import init_realtime

@@ -2,5 +2,7 @@
 e-mail now or in a daily digest, and the outgoing mail itself. Plugins never call it for their
 own events: it listens to ``workspace.events``.
 
-``center`` (models, delivery, digest, blueprint ``notifications``), ``mail`` (SMTP or outbox).
+``center`` (models, preferences, notify(), delivery after commit, the event rules), ``digest``
+(the daily e-mail, ``flask digest send``), ``views`` (blueprint ``notifications``), ``mail``
+(SMTP or instance/outbox/).
 """

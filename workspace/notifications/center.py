@@ -12,20 +12,17 @@ commit (a rollback discards them), exactly like realtime notices in ``events.py`
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import click
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
 from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from workspace.events import project_event
 from workspace.extensions import db
 from workspace.models import IdMixin, Membership, Project, User, UTCDateTime, utcnow
 
@@ -240,182 +237,3 @@ def on_project_event(project, event) -> None:
     text = (f"{who} {event.summary['fr']}".strip(), f"{who} {event.summary['en']}".strip())
     actor = db.session.get(User, event.actor_id) if event.actor_id else None
     notify(recipients(project, event), kind, project, text, event.data.get("url", ""), actor)
-
-
-# --- digest ----------------------------------------------------------------------------------
-
-
-def send_digests(day: date) -> int:
-    """Send the digest of ``day`` (Paris time) to every user who has one; returns how many.
-
-    Idempotent: a user already in :class:`DigestLog` for that day is skipped.
-    """
-    start = datetime.combine(day, time.min, PARIS).astimezone(UTC)
-    end = start + timedelta(days=1)
-    rows = db.session.scalars(
-        db.select(Notification)
-        .where(Notification.channel == "digest")
-        .where(Notification.created_at >= start, Notification.created_at < end)
-        .order_by(Notification.user_id, Notification.project_id, Notification.id)
-    ).all()
-    by_user: dict[int, list[Notification]] = {}
-    for n in rows:
-        by_user.setdefault(n.user_id, []).append(n)
-    done = set(db.session.scalars(db.select(DigestLog.user_id).filter_by(day=day)))
-    sent = 0
-    for uid, items in by_user.items():
-        if uid in done:
-            continue
-        user = db.session.get(User, uid)
-        subject, body = _digest_mail(user, day, items)
-        db.session.add(DigestLog(user_id=uid, day=day, count=len(items)))
-        db.session.info.setdefault("notifications_out", []).append(
-            ("mail", user.email, (subject, body))
-        )
-        db.session.commit()  # one user at a time: a crash half-way resends to nobody twice
-        sent += 1
-    return sent
-
-
-def _digest_mail(user: User, day: date, items: list[Notification]) -> tuple[str, str]:
-    from workspace.web.formats import long_date
-
-    with force_locale("fr"):
-        when = long_date(day)
-        subject = _("[Coopilote] Résumé du %(day)s", day=when)
-        lines = [
-            _("Bonjour %(name)s,", name=user.name),
-            "",
-            _("Ce qui s'est passé le %(day)s :", day=when),
-        ]
-        groups: dict[str, list[Notification]] = {}
-        for n in items:
-            groups.setdefault(n.project.name if n.project else _("Général"), []).append(n)
-        for name, group in groups.items():
-            lines += [
-                "",
-                f"== {name} ==",
-                *(f"- {n.text}  {absolute(n.url)}".rstrip() for n in group),
-            ]
-        lines += [
-            "",
-            _("Préférences : %(url)s", url=absolute(url_for("notifications.preferences_page"))),
-        ]
-    return subject, "\n".join(lines)
-
-
-@click.group("digest", help="Daily notification digest.")
-def digest_cli():
-    pass
-
-
-@digest_cli.command("send")
-@click.option("--date", "day", default=None, help="Day to summarise (YYYY-MM-DD); default today.")
-def digest_send(day):
-    """Send the daily digest (French, grouped by project); idempotent for a given day."""
-    try:
-        when = date.fromisoformat(day) if day else datetime.now(PARIS).date()
-    except ValueError as exc:
-        raise click.BadParameter("expected YYYY-MM-DD", param_hint="--date") from exc
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        sent = send_digests(when)
-    click.echo(f"digest {when.isoformat()}: {sent} sent")
-
-
-# --- pages -----------------------------------------------------------------------------------
-
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-PAGE = 30
-
-
-@bp.route("/")
-@login_required
-def index():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    items = db.paginate(
-        db.select(Notification).filter_by(user_id=current_user.id).order_by(Notification.id.desc()),
-        page=page,
-        per_page=PAGE,
-        error_out=False,
-    )
-    return render_template(
-        "notifications/index.html", items=items, unread=unread_count(current_user.id)
-    )
-
-
-@bp.route("/bell")
-@login_required
-def bell():
-    return render_template("notifications/_bell.html", unread=unread_count(current_user.id))
-
-
-def _mine(notification_id: int) -> Notification:
-    n = db.session.get(Notification, notification_id)
-    if n is None or n.user_id != current_user.id:
-        abort(404)
-    return n
-
-
-@bp.route("/<int:notification_id>/open", methods=["POST"])
-@login_required
-def open_(notification_id: int):
-    """Mark one notification read and go to what it is about."""
-    n = _mine(notification_id)
-    n.read_at = n.read_at or utcnow()
-    db.session.commit()
-    _push_read()
-    target = n.url if n.url.startswith("/") and not n.url.startswith("//") else None
-    return redirect(target or url_for("notifications.index"))
-
-
-@bp.route("/read-all", methods=["POST"])
-@login_required
-def read_all():
-    db.session.execute(
-        db.update(Notification)
-        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())
-    )
-    db.session.commit()
-    _push_read()
-    from workspace.web.feedback import toast
-
-    toast(_("Toutes les notifications sont marquées comme lues."))
-    return redirect(url_for("notifications.index"))
-
-
-def _push_read() -> None:
-    """Other open tabs refresh their bell."""
-    from workspace.realtime.hub import notify_user
-
-    notify_user(current_user.id, {"type": "notifications:read"})
-
-
-@bp.route("/preferences", methods=["GET", "POST"])
-@login_required
-def preferences_page():
-    errors = []
-    if request.method == "POST":
-        for kind in KINDS:
-            channel = request.form.get(kind, "")
-            if channel not in CHANNELS:
-                errors.append(kind)
-        if not errors:
-            for kind in KINDS:
-                set_preference(current_user.id, kind, request.form[kind])
-            db.session.commit()
-            from workspace.web.feedback import toast
-
-            toast(_("Préférences enregistrées."))
-            return redirect(url_for("notifications.preferences_page"))
-    prefs = preferences(current_user.id) | {k: request.form.get(k, "") for k in errors}
-    return render_template(
-        "notifications/preferences.html", prefs=prefs, kinds=KINDS, channels=CHANNELS, errors=errors
-    ), (400 if errors else 200)
-
-
-def init_notifications(app) -> None:
-    """Register the pages, the event receiver and the ``digest`` command."""
-    app.register_blueprint(bp)
-    project_event.connect(on_project_event, weak=False)
-    app.cli.add_command(digest_cli)

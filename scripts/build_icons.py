@@ -49,6 +49,15 @@ ICONS = [
     "circle-help",
     "folder-kanban",
     "shield",
+    "arrow-up",
+    "arrow-down",
+    "ellipsis",
+    "send",
+    "undo-2",
+    "lock-open",
+    "message-square",
+    "history",
+    "wifi-off",
 ]
 
 

@@ -20,7 +20,7 @@ class Setting:
     help: str
 
 
-BUILTIN_PLUGINS = "board,checklists,milestones,funding,indicators,dashboard,comments"
+BUILTIN_PLUGINS = "board,checklists,milestones,funding,indicators,dashboard,comments,plan"
 
 SETTINGS = [
     # WORKSPACE_INSTANCE_PATH is read by create_app itself (it locates everything else).

@@ -56,6 +56,29 @@ class Stage:
         heard = {m["name"] for m in drain(self.watcher)}
         assert heard == PROJECT_EVENTS, heard  # the members did hear it
 
+    def plan_section(self) -> dict:
+        """A section of the project's plan, the watcher in its room (the plan made once)."""
+        if not hasattr(self, "section"):
+            from plugins.plan import operations as plan_ops
+
+            with self.app.test_request_context():
+                self.section = plan_ops.start_plan(self.project, self.people["coordinator"])[0]
+                db.session.commit()
+            where = {"project": self.project.id, "section": self.section.id}
+            assert emit(self.watcher, "plan:join", where)["ok"]
+            drain(self.watcher)
+        return {"project": self.project.id, "section": self.section.id}
+
+    def write_plan(self) -> None:
+        """The watcher (a director) types in the section: its room hears a plan:update."""
+        from tests.plugins.plan.conftest import Editor
+
+        update = Editor().type(0, "y")
+        assert emit(self.watcher, "plan:update", self.plan_section() | {"update": update}) == {
+            "ok": True
+        }
+        drain(self.watcher)  # its own update, and the activity notice of a first edit
+
     def typing(self) -> dict:
         return {"project": self.project.id, "type": "project", "id": self.project.id}
 
@@ -84,7 +107,12 @@ def emit(sc, event: str, data=None):
         return sc.emit(event, data, callback=True)
     kind = packet.DISCONNECT if event == "disconnect" else packet.EVENT
     pkt = packet.Packet(kind, data=None if kind == packet.DISCONNECT else [event, data], id=1)
-    socketio.server._handle_eio_message(sc.eio_sid, pkt.encode())
+    encoded = pkt.encode()  # a list when the data carries bytes: the packet, then attachments
+    try:
+        for part in encoded if isinstance(encoded, list) else [encoded]:
+            socketio.server._handle_eio_message(sc.eio_sid, part)
+    except ValueError:  # "Unexpected binary packet": dropped, as engine.io drops it in service
+        return None
     ack, sc.acks = sc.acks, None
     return ack["args"][0] if ack else None
 
@@ -95,6 +123,13 @@ def outcome(ack) -> str:
     if ack == {"ok": True}:
         return "ok"
     return next((name for name, value in REFUSALS.items() if ack == value), f"ack {ack!r}")
+
+
+def plan_outcome(ack) -> str:
+    """The plan events answer ``{"ok": True, …}`` or ``{"ok": False, "error": …}``."""
+    if ack is None:
+        return "ignored"
+    return "ok" if ack.get("ok") is True else "refused"
 
 
 def presence_ids(messages) -> list[set[int]]:

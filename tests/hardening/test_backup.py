@@ -106,7 +106,10 @@ def test_round_trip_through_the_cli(app, tmp_path):
                 new_id = maps[name][row["id"]]
                 actual = _actual(name, lambda t, i=new_id: t.c.id == i)
             else:
-                conds = expected
+                # A table keyed by other columns (an association, a section's content): found
+                # by its primary key when it has one, else by every column.
+                keys = [c.name for c in table.primary_key.columns] or list(expected)
+                conds = {k: expected[k] for k in keys}
                 actual = _actual(
                     name, lambda t, c=conds: db.and_(*(t.c[k] == v for k, v in c.items()))
                 )

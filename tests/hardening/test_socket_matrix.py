@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from plugins.plan.models import PlanUpdate
 from tests.hardening.sockets import (
     PROJECT_EVENTS,
     REFUSALS,
@@ -21,10 +22,13 @@ from tests.hardening.sockets import (
     emit,
     new_name,
     outcome,
+    plan_outcome,
     presence_ids,
 )
+from tests.plugins.plan.conftest import Editor
 from workspace import operations
 from workspace.extensions import db, socketio
+from workspace.models import count
 from workspace.realtime.hub import notify_user
 
 MEMBERS = ["funder", "evaluator", "adviser", "director", "coordinator"]
@@ -42,6 +46,11 @@ EXPECTED = {
     "join": _row("ignored", "forbidden", "ok"),
     "typing": _row("ignored", "refused", "ok", funder="refused"),
     "leave": _row("ignored", "ok", "ok"),
+    # The co-edited plan (plugins/plan/realtime.py): a section's room, its text, the carets.
+    "plan:join": _row("ignored", "refused", "ok"),
+    "plan:update": _row("ignored", "refused", "refused", director="ok", coordinator="ok"),
+    "plan:awareness": _row("ignored", "refused", "ok"),
+    "plan:leave": _row("ignored", "ok", "ok"),
     "disconnect": _row("ignored", "ok", "ok"),
 }
 
@@ -100,6 +109,47 @@ def play_leave(stage, who, sc):
     return result
 
 
+def play_plan_join(stage, who, sc):
+    ack = emit(sc, "plan:join", stage.plan_section())
+    result = plan_outcome(ack)
+    assert result != "ok" or "update" in ack  # the text comes with the grant, never without
+    assert result == "ok" or ack is None or set(ack) == {"ok", "error"}, ack
+    stage.write_plan()
+    heard = {m["name"] for m in drain(sc)}
+    assert ("plan:update" in heard) == (result == "ok"), heard
+    return result
+
+
+def play_plan_update(stage, who, sc):
+    emit(sc, "plan:join", stage.plan_section())
+    before = count(db.select(PlanUpdate))
+    ack = emit(sc, "plan:update", stage.plan_section() | {"update": Editor().type(0, "x")})
+    result = plan_outcome(ack)
+    heard = [m["name"] for m in drain(stage.watcher) if m["name"].startswith("plan:")]
+    assert heard == (["plan:update"] if result == "ok" else []), heard
+    assert count(db.select(PlanUpdate)) == before + (result == "ok")
+    drain(sc)
+    return result
+
+
+def play_plan_awareness(stage, who, sc):
+    emit(sc, "plan:join", stage.plan_section())
+    result = plan_outcome(emit(sc, "plan:awareness", stage.plan_section() | {"cursor": None}))
+    heard = [m["args"][0] for m in drain(stage.watcher) if m["name"] == "plan:awareness"]
+    assert [a["user"] for a in heard] == ([stage.uid(who)] if result == "ok" else []), heard
+    drain(sc)
+    return result
+
+
+def play_plan_leave(stage, who, sc):
+    emit(sc, "plan:join", stage.plan_section())
+    drain(sc)
+    result = plan_outcome(emit(sc, "plan:leave", stage.plan_section()))
+    stage.write_plan()
+    assert "plan:update" not in {m["name"] for m in drain(sc)}
+    return result
+
+
 def play_disconnect(stage, who, sc):
     joined = outcome(emit(sc, "join", {"project": stage.project.id})) == "ok"
     drain(stage.watcher), drain(sc)
@@ -121,6 +171,10 @@ SCENARIOS = {
     "join": play_join,
     "typing": play_typing,
     "leave": play_leave,
+    "plan:join": play_plan_join,
+    "plan:update": play_plan_update,
+    "plan:awareness": play_plan_awareness,
+    "plan:leave": play_plan_leave,
     "disconnect": play_disconnect,  # last: it closes the socket
 }
 

@@ -10,6 +10,9 @@ deactivated), the sockets that no longer pass ``can()`` are taken out of the roo
 ended session out of its personal room) right after the commit, before its notices go out.
 Their next ``join`` is refused: each event reloads the user from the socket's session cookie.
 
+Sub-rooms of a project are named ``project:<id>:<what>`` (a plan section being co-edited):
+an eviction takes the socket out of them too.
+
 Notices are small (``{"type": "task:moved", "id": 42, "project": 7, "by": 3, "keys": [...]}``):
 each client refetches its own fragments through htmx under its own permissions.
 """
@@ -231,10 +234,20 @@ def _apply_evictions(session: Session) -> None:
         socketio.close_room(user_room(user_id))
     for project_id, (out, payload) in plan["rooms"].items():
         for sid in out:
-            socketio.server.leave_room(sid, project_room(project_id))
+            _leave_project_rooms(sid, project_id)
             presence().remove(project_id, sid)
         if out:
             socketio.emit("presence", payload, to=project_room(project_id))
+
+
+def _leave_project_rooms(sid: str, project_id: int) -> None:
+    """Take a socket out of the project room and of the project's sub-rooms
+    (``project:<id>:…``, e.g. a plan section being edited)."""
+    room = project_room(project_id)
+    for name in socketio.server.manager.get_rooms(sid, "/"):
+        if name == room or name.startswith(room + ":"):
+            socketio.server.leave_room(sid, name)
+    socketio.server.leave_room(sid, room)
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

@@ -1,0 +1,181 @@
+"""Plan operations: mutate, flush, publish (views and socket handlers commit once).
+
+Events: ``plan:started``, ``plan:section_added|renamed|moved|deleted``, ``plan:edited``
+(coalesced: one per person and section every :data:`EDIT_LOG_EVERY`), and the review steps
+``plan:review_requested|validated|returned|reopened``; keys ``plan`` and ``plan:<section id>``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from workspace.events import publish
+from workspace.extensions import db
+from workspace.models import Activity, Project, utcnow
+
+from . import catalog, crdt
+from .models import PlanContent, PlanSection, Status
+
+EDIT_LOG_EVERY = timedelta(minutes=15)
+#: status → {action: (new status, permission, event verb)}
+TRANSITIONS = {
+    Status.DRAFT.value: {"request_review": (Status.REVIEW.value, "plan.edit", "review_requested")},
+    Status.REVIEW.value: {
+        "validate": (Status.VALIDATED.value, "plan.review", "validated"),
+        "return": (Status.DRAFT.value, "plan.review", "returned"),
+    },
+    Status.VALIDATED.value: {"reopen": (Status.DRAFT.value, "plan.edit", "reopened")},
+}
+SUMMARIES = {
+    "review_requested": lambda t: _l("a demandé la relecture de la section « %(t)s »", t=t),
+    "validated": lambda t: _l("a validé la section « %(t)s »", t=t),
+    "returned": lambda t: _l("a renvoyé en brouillon la section « %(t)s »", t=t),
+    "reopened": lambda t: _l("a rouvert la section « %(t)s »", t=t),
+}
+
+
+def section_url(section: PlanSection) -> str:
+    return url_for("plan.section", project_id=section.project_id, section_id=section.id)
+
+
+def sections_of(project_id: int) -> list[PlanSection]:
+    return list(
+        db.session.scalars(
+            db.select(PlanSection)
+            .filter_by(project_id=project_id)
+            .order_by(PlanSection.position, PlanSection.id)
+        ).unique()
+    )
+
+
+def _publish(verb: str, project: Project, actor, summary, section: PlanSection | None) -> None:
+    keys = ["plan"] + ([f"plan:{section.id}"] if section else [])
+    publish(
+        f"plan:{verb}",
+        project,
+        actor,
+        summary,
+        object_id=section.id if section else None,
+        keys=keys,
+        data={"url": section_url(section) if section else ""},
+    )
+
+
+def start_plan(project: Project, actor) -> list[PlanSection]:
+    """Create the plan's sections from the template of the project's cooperation form."""
+    if sections_of(project.id):
+        return sections_of(project.id)
+    made = []
+    for n, t in enumerate(catalog.for_form(project.form), start=1):
+        section = PlanSection(
+            project_id=project.id,
+            position=n,
+            title=t.title,
+            title_en=t.title_en,
+            hint=t.hint,
+            hint_en=t.hint_en,
+        )
+        section.content = PlanContent(state=b"", last_update_id=0)
+        db.session.add(section)
+        made.append(section)
+    db.session.flush()
+    _publish("started", project, actor, _l("a démarré le plan de projet"), None)
+    return made
+
+
+def add_section(project: Project, actor, title: str, hint: str = "") -> PlanSection:
+    last = db.session.scalar(
+        db.select(db.func.max(PlanSection.position)).filter_by(project_id=project.id)
+    )
+    section = PlanSection(project_id=project.id, position=(last or 0) + 1, title=title, hint=hint)
+    section.content = PlanContent(state=b"", last_update_id=0)
+    db.session.add(section)
+    db.session.flush()
+    _publish("section_added", project, actor, _l("a ajouté la section « %(t)s »", t=title), section)
+    return section
+
+
+def rename_section(section: PlanSection, actor, title: str, hint: str) -> None:
+    if (title, hint) == (section.title, section.hint):
+        return
+    old = section.title
+    section.title, section.hint = title, hint
+    section.title_en = section.hint_en = ""  # the template's translation no longer matches
+    db.session.flush()
+    summary = _l("a renommé la section « %(old)s » en « %(new)s »", old=old, new=title)
+    _publish("section_renamed", section_project(section), actor, summary, section)
+
+
+def move_section(section: PlanSection, actor, offset: int) -> bool:
+    """Move one place up (-1) or down (+1); False at either end."""
+    ordered = sections_of(section.project_id)
+    i = ordered.index(section)
+    j = i + offset
+    if not 0 <= j < len(ordered):
+        return False
+    ordered[i], ordered[j] = ordered[j], ordered[i]
+    for n, s in enumerate(ordered, start=1):
+        s.position = n
+    db.session.flush()
+    summary = _l("a déplacé la section « %(t)s »", t=section.title)
+    _publish("section_moved", section_project(section), actor, summary, section)
+    return True
+
+
+def delete_section(section: PlanSection, actor) -> None:
+    """Delete an empty section (one with text cannot be deleted: nothing is lost)."""
+    if current_text(section).strip():
+        raise ValueError("section has text")
+    project, title = section_project(section), section.title
+    crdt.forget(section.id)
+    db.session.delete(section)
+    db.session.flush()
+    _publish(
+        "section_deleted", project, actor, _l("a supprimé la section « %(t)s »", t=title), None
+    )
+
+
+def allowed_actions(section: PlanSection, can_do) -> list[str]:
+    """The review actions ``can_do(permission)`` allows on the section now."""
+    return [
+        action
+        for action, (_new, permission, _verb) in TRANSITIONS.get(section.status, {}).items()
+        if can_do(permission)
+    ]
+
+
+def change_status(section: PlanSection, actor, action: str) -> None:
+    new, _permission, verb = TRANSITIONS[section.status][action]
+    if action == "validate":
+        crdt.save_point(section.id, None)  # the validated text is the stored one
+    section.status = new
+    db.session.flush()
+    summary = SUMMARIES[verb](section.title)
+    _publish(verb, section_project(section), actor, summary, section)
+
+
+def record_edit(section: PlanSection, actor) -> None:
+    """Log ``plan:edited`` once per person and section every :data:`EDIT_LOG_EVERY`."""
+    recent = db.session.scalar(
+        db.select(Activity.id)
+        .filter_by(project_id=section.project_id, verb="plan:edited", object_id=section.id)
+        .where(Activity.actor_id == actor.id, Activity.created_at > utcnow() - EDIT_LOG_EVERY)
+        .limit(1)
+    )
+    if recent is None:
+        crdt.save_point(section.id, actor.id)
+        summary = _l("a modifié la section « %(t)s »", t=section.title)
+        _publish("edited", section_project(section), actor, summary, section)
+
+
+def current_text(section: PlanSection) -> str:
+    from .render import to_text
+
+    return to_text(crdt.current_blocks(section.id))
+
+
+def section_project(section: PlanSection) -> Project:
+    return db.session.get(Project, section.project_id)

@@ -21,6 +21,7 @@ from . import (
     realtime,
 )
 from . import operations as ops
+from .demo import demo
 from .models import PlanSection
 from .views import bp
 
@@ -53,5 +54,6 @@ plugin = Plugin(
         Commentable("plan_section", _resolve, lambda s: s.title, ops.section_url, "plan.view")
     ],
     styles=["css/plan.css"],
+    demo=demo,
     on_load=_on_load,
 )

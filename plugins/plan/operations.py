@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from workspace.events import publish
@@ -38,7 +37,8 @@ SUMMARIES = {
 
 
 def section_url(section: PlanSection) -> str:
-    return url_for("plan.section", project_id=section.project_id, section_id=section.id)
+    """The section's page; a plain path, so that it is built outside a request too (demo)."""
+    return f"/projects/{section.project_id}/plan/sections/{section.id}"
 
 
 def sections_of(project_id: int) -> list[PlanSection]:

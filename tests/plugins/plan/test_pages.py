@@ -254,3 +254,14 @@ def test_start_plan_on_an_unknown_form_gets_the_common_sections():
     project, people = project_with_roles(form="other")
     made = start_plan(project, people)
     assert [s.title for s in made] == [t.title for t in catalog.for_form("other")]
+
+
+def test_section_url_is_the_sections_route(plan, app):
+    from flask import url_for
+
+    from plugins.plan.operations import section_url
+
+    _project, _people, sections = plan
+    with app.test_request_context():
+        s = sections[3]
+        assert section_url(s) == url_for("plan.section", project_id=s.project_id, section_id=s.id)

@@ -1,0 +1,93 @@
+"""The co-edited plan in real browsers: two directors type into one section at once, a third
+person sees both edits and their carets live, and edits typed offline merge on reconnect."""
+
+from __future__ import annotations
+
+from flask import current_app
+from playwright.sync_api import expect
+
+from plugins.plan import operations as ops
+from tests.factories import create_project, create_user
+from workspace.extensions import db
+
+from .conftest import screenshot, wait_until
+
+
+def _plan():
+    claire = create_user("Claire Martin")
+    karim = create_user("Karim Benali")
+    julien = create_user("Julien Faure")
+    project = create_project(
+        {claire: "director", karim: "director", julien: "adviser"}, coordinators=[claire]
+    )
+    with current_app.test_request_context():
+        section = ops.start_plan(project, claire)[1]
+        db.session.commit()
+    return project, section, claire, karim, julien
+
+
+def _open(page, url):
+    page.goto(url)
+    wait_until(page, "() => !!(window.Coop && Coop.planDoc)")
+    expect(page.locator("#plan-sync")).to_have_text("Enregistré")
+
+
+HAS_ALL = "(w) => w.every((s) => Coop.planDoc.getText('content').toString().includes(s))"
+
+
+def _text(page) -> str:
+    return page.evaluate("() => Coop.planDoc.getText('content').toString()")
+
+
+def test_two_directors_type_at_once_and_everyone_sees_both(page_for, live_server):
+    project, section, claire, karim, julien = _plan()
+    url = f"{live_server}/projects/{project.id}/plan/sections/{section.id}"
+    a, b = page_for(claire), page_for(karim)
+    reader = page_for(julien)
+    for page in (a, b):
+        _open(page, url)
+    reader.goto(url)
+    wait_until(reader, "() => !!(window.Coop && Coop.planDoc)")
+    expect(reader.locator("#plan-sync")).to_have_text("Lecture seule")
+    a.click(".ql-editor")
+    b.click(".ql-editor")
+    first, second = "Claire écrit ici. ", "Karim ajoute cela."
+    for i in range(0, max(len(first), len(second)), 3):  # interleaved keystrokes
+        a.keyboard.type(first[i : i + 3])
+        b.keyboard.type(second[i : i + 3])
+    for page in (a, b, reader):
+        wait_until(page, HAS_ALL, [first.strip(), second])
+    assert _text(a) == _text(b) == _text(reader)
+    expect(a.locator("#plan-sync")).to_have_text("Enregistré")
+    # Carets: each director sees the other's, named with the organisation.
+    expect(a.locator(".ql-cursor-name", has_text="Karim Benali")).to_be_attached()
+    expect(reader.locator("#plan-editors")).to_contain_text("Claire Martin")
+    screenshot(a, "plan-two-directors")
+    # The text is stored: a page loaded afterwards shows it without any editor.
+    page = reader.context.new_page()
+    page.goto(f"{live_server}/projects/{project.id}/plan/")
+    expect(page.locator(f"#section-{section.id} .plan-text")).to_contain_text("Karim ajoute cela.")
+
+
+def test_edits_typed_offline_merge_on_reconnect(page_for, live_server):
+    project, section, claire, karim, _julien = _plan()
+    url = f"{live_server}/projects/{project.id}/plan/sections/{section.id}"
+    a, b = page_for(claire), page_for(karim)
+    _open(a, url)
+    _open(b, url)
+    a.click(".ql-editor")
+    a.keyboard.type("Texte commun. ")
+    wait_until(b, "() => Coop.planDoc.getText('content').toString().includes('Texte commun.')")
+    b.evaluate("() => Coop.socket.disconnect()")
+    expect(b.locator("#plan-sync")).to_contain_text("Hors ligne")
+    b.click(".ql-editor")
+    b.keyboard.press("End")
+    b.keyboard.type("Écrit hors ligne.")
+    a.keyboard.type("Pendant ce temps. ")
+    wait_until(a, "() => !document.querySelector('#plan-sync').textContent.includes('…')")
+    assert "Écrit hors ligne." not in _text(a)
+    b.evaluate("() => Coop.socket.connect()")
+    for page in (a, b):
+        wait_until(page, HAS_ALL, ["Écrit hors ligne.", "Pendant ce temps.", "Texte commun."])
+    assert _text(a) == _text(b)
+    expect(b.locator("#plan-sync")).to_have_text("Enregistré")

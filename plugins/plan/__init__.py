@@ -19,6 +19,7 @@ from workspace.plugins import Commentable, NavItem, Plugin
 from . import (
     models,  # noqa: F401 - the tables
     realtime,
+    views_versions,  # noqa: F401 - registers the version routes
 )
 from . import operations as ops
 from .demo import demo

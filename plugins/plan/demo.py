@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import crdt
 from . import operations as ops
 from .render import Block
+from .versions import save_version
 
 B = {"bold": True}
 TEXTS = {
@@ -100,3 +101,4 @@ def demo(ctx) -> None:
     goals = sections.get("Objectifs")
     if goals is not None:
         ops.change_status(goals, writers[1], "request_review")
+    save_version(ctx.project, writers[0], "Version de travail pour le comité de pilotage")

@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 
 from workspace.forms.fields import max_len, required, strip
 
-from .models import HINT_MAX, TITLE_MAX
+from .models import HINT_MAX, TITLE_MAX, VERSION_NAME_MAX
 
 
 class SectionForm(FlaskForm):
@@ -22,3 +22,12 @@ class SectionForm(FlaskForm):
         validators=[Optional(), max_len(HINT_MAX)],
     )
     version = HiddenField()
+
+
+class VersionForm(FlaskForm):
+    name = StringField(
+        _l("Nom de la version"),
+        filters=[strip],
+        validators=[required(), max_len(VERSION_NAME_MAX)],
+        render_kw={"placeholder": _l("Version soumise au Pôle")},
+    )

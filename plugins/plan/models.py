@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
@@ -26,6 +26,7 @@ from workspace.models import (
 
 TITLE_MAX = 200
 HINT_MAX = 500
+VERSION_NAME_MAX = 120
 
 
 class Status(LabelledEnum):
@@ -109,3 +110,24 @@ class PlanUpdate(IdMixin, db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanVersion(IdMixin, db.Model):
+    """A named snapshot of the whole plan (« version soumise au Pôle », « version signée »).
+
+    ``snapshot`` is ``[{"section": id, "title": …, "status": …, "blocks": [[kind, [[text,
+    formats], …]], …]}, …]``, in the plan's order: what was written, formats included, so that
+    a version can be shown, compared and restored long after the sections changed.
+    """
+
+    __tablename__ = "plan_version"
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(VERSION_NAME_MAX))
+    snapshot: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
+    created_by: Mapped[User | None] = relationship()

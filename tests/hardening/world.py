@@ -57,6 +57,8 @@ PLUGIN_ARG_TABLES = {
     ("board", "item_id"): "board_subitem",
     ("checklists", "item_id"): "checklists_item",
     ("funding", "item_id"): "funding_budget_item",
+    ("plan", "section_id"): "plan_section",
+    ("plan", "version_id"): "plan_version",
 }
 # Non-id arguments: the values that reach real objects or public pages.
 FIXED = {

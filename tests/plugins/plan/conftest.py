@@ -41,7 +41,13 @@ class Editor:
         return self.doc.get_update(before)
 
     def type(self, at: int, words: str, formats: dict | None = None) -> bytes:
+        """Insert at ``at``, counted as pycrdt counts: in UTF-8 bytes (see :attr:`end`)."""
         return self.edit(lambda t: t.insert(at, words, formats))
+
+    @property
+    def end(self) -> int:
+        """Where text appends: pycrdt's length is in UTF-8 bytes, not characters."""
+        return len(self.text)
 
     def receive(self, update: bytes) -> None:
         self.doc.apply_update(bytes(update))

@@ -56,7 +56,7 @@ def test_compaction_folds_updates_into_the_state(plan, monkeypatch):
     monkeypatch.setattr(crdt, "COMPACT_EVERY", 5)
     alice = Editor()
     rows = [
-        crdt.apply_update(sid, people["director"].id, alice.type(len(str(alice)), f"{n} ")).id
+        crdt.apply_update(sid, people["director"].id, alice.type(alice.end, f"{n} ")).id
         for n in range(12)
     ]
     db.session.commit()

@@ -128,7 +128,7 @@ def test_the_plan_page_shows_the_live_text_safely(plan, login_as):
     project, people, sections = plan
     alice = Editor()
     crdt.apply_update(sections[0].id, None, alice.type(0, "<b>pas du HTML</b> mais ", None))
-    crdt.apply_update(sections[0].id, None, alice.type(len(str(alice)), "gras", {"bold": True}))
+    crdt.apply_update(sections[0].id, None, alice.type(alice.end, "gras", {"bold": True}))
     db.session.commit()
     html = login_as(people["funder"]).get(f"/projects/{project.id}/plan/").text
     assert "&lt;b&gt;pas du HTML&lt;/b&gt; mais <strong>gras</strong>" in html

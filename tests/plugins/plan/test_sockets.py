@@ -82,7 +82,7 @@ def test_offline_edits_merge_on_reconnect(plan, socket_for):
     for msg in _events(b, "plan:update"):
         bob.receive(msg["update"])
     b.disconnect()
-    bob.type(len(str(bob)), "Écrit hors ligne.")  # kept locally, not sent
+    bob.type(bob.end, "Écrit hors ligne.")  # kept locally, not sent
     _send(a, project, section, alice.type(0, "En ligne : "))
     b = socket_for(people["coordinator"])  # reconnects: sync both ways
     ack = _join(b, project, section, bob)
@@ -215,7 +215,7 @@ def test_edits_are_logged_once_per_person_and_quarter_hour(plan, socket_for):
     alice = Editor()
     _join(sc, project, section, alice)
     for word in ("Un ", "deux ", "trois"):
-        _send(sc, project, section, alice.type(len(str(alice)), word))
+        _send(sc, project, section, alice.type(alice.end, word))
     logged = db.session.scalars(db.select(Activity).filter_by(verb="plan:edited")).all()
     assert len(logged) == 1 and logged[0].object_id == section.id
     assert logged[0].actor_id == people["director"].id

@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('html', sa.Text(), nullable=False),
     sa.Column('last_update_id', sa.Integer(), nullable=False),
+    sa.Column('generation', sa.String(length=16), nullable=False),
     sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('edited_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['edited_by_id'], ['user_account.id'], name=op.f('fk_plan_content_edited_by_id_user_account'), ondelete='SET NULL'),

@@ -17,11 +17,13 @@ from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import Commentable, NavItem, Plugin
 
 from . import (
+    export,  # noqa: F401 - registers the export routes
     models,  # noqa: F401 - the tables
     realtime,
     views_versions,  # noqa: F401 - registers the version routes
 )
 from . import operations as ops
+from .api import api_bp
 from .demo import demo
 from .models import PlanSection
 from .views import bp
@@ -45,6 +47,7 @@ plugin = Plugin(
     name="plan",
     title=_l("Plan de projet"),
     blueprint=bp,
+    api=api_bp,
     permissions=[
         Permission("plan.view", ALL_ROLES),
         Permission("plan.edit", {"director"}, write=True),

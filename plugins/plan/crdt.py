@@ -47,6 +47,7 @@ class UpdateRefused(ValueError):
 class _Document:
     doc: Doc
     state_mark: int  # PlanContent.last_update_id when the state was merged
+    generation: str  # PlanContent.generation: the row this copy is of
     applied: set[int] = field(default_factory=set)
     size: int = 0
 
@@ -75,13 +76,18 @@ def _content(section_id: int) -> PlanContent:
 
 def _document(section_id: int) -> _Document:
     """The section's document, with every stored update merged."""
-    mark = db.session.scalar(db.select(PlanContent.last_update_id).filter_by(section_id=section_id))
+    stored = db.session.execute(
+        db.select(PlanContent.last_update_id, PlanContent.generation).filter_by(
+            section_id=section_id
+        )
+    ).first()
     with _lock:
         entry = _documents.get(section_id)
-    if entry is None or mark is None or entry.state_mark != mark:
+    if stored is None or entry is None or entry.generation != stored.generation:
         content = _content(section_id)
-        if entry is None:
-            entry = _Document(Doc(), -1)
+        entry = _Document(Doc(), -1, content.generation)
+    if entry.state_mark != (stored.last_update_id if stored else 0):
+        content = _content(section_id)
         if content.state:
             entry.doc.apply_update(content.state)  # a merge: what the entry had stays
         entry.state_mark, entry.size = content.last_update_id, len(content.state or b"")

@@ -7,6 +7,7 @@ a Yjs document kept by :mod:`.crdt`: the compacted state and the derived text an
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -84,6 +85,9 @@ class PlanContent(db.Model):
     html: Mapped[str] = mapped_column(Text, default="")
     #: The last :class:`PlanUpdate` folded into ``state`` (0: none yet).
     last_update_id: Mapped[int] = mapped_column(Integer, default=0)
+    #: Random, set once: a process's copy of a document is only reused for the same row (an id
+    #: may come back after a deletion or a test database reset).
+    generation: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8))
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     edited_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True

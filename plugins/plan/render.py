@@ -8,6 +8,7 @@ escaped, and links keep only http(s) and mailto addresses: the HTML is safe to s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -122,3 +123,20 @@ def to_text(lines: list[Block]) -> str:
         prefix = {"ul": "– ", "ol": f"{number}. "}.get(line.kind, "")
         out.append(prefix + line.text)
     return "\n".join(out)
+
+
+NNBSP = "\u202f"  # narrow no-break space: French high punctuation and guillemets
+HIGH_PUNCTUATION = re.compile(r"[ \u00a0]+([;:!?»])")
+AFTER_GUILLEMET = re.compile(r"«[ \u00a0]+")
+
+
+def typeset(lines: list[Block]) -> list[Block]:
+    """French typography for print: a narrow no-break space before ; : ! ? » and after «, so
+    that a line never starts with a colon (typed spaces, or none, become that one space)."""
+
+    def fix(text: str) -> str:
+        text = HIGH_PUNCTUATION.sub(NNBSP + r"\1", text)
+        text = re.sub(r"(?<=\w)([;!?])(?=\s|$)", NNBSP + r"\1", text)
+        return AFTER_GUILLEMET.sub("«" + NNBSP, text)
+
+    return [Block(b.kind, [(fix(text), formats) for text, formats in b.runs]) for b in lines]

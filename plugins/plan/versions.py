@@ -59,9 +59,8 @@ def current_as_version(project_id: int) -> dict:
 def compare(old: list[dict], new: list[dict]) -> list[dict]:
     """Per section of either side: ``{"title", "status": same|changed|added|removed, "diff"}``
     where ``diff`` is ``[(op, words)]`` with op ``=``, ``-`` or ``+``."""
-    before = {e["section"]: e for e in old}
-    after = {e["section"]: e for e in new}
-    order = [e["section"] for e in new] + [s for s in before if s not in after]
+    before, after = _by_section(old), _by_section(new)
+    order = list(after) + [s for s in before if s not in after]
     out = []
     for sid in order:
         a, b = before.get(sid), after.get(sid)
@@ -80,6 +79,11 @@ def compare(old: list[dict], new: list[dict]) -> list[dict]:
             }
         )
     return out
+
+
+def _by_section(entries: list[dict]) -> dict:
+    """Entries by section id (a section deleted before a backup was restored has none)."""
+    return {e["section"] if e.get("section") else ("gone", i): e for i, e in enumerate(entries)}
 
 
 def _word_diff(a: str, b: str) -> list[tuple[str, str]]:
@@ -106,7 +110,7 @@ def restore(version: PlanVersion, actor) -> tuple[list[str], list[tuple[PlanSect
     # What is there now becomes a version first: a restore loses nothing.
     save_version(project, actor, _before_restore(version.name))
     for entry in version.snapshot:
-        section = db.session.get(PlanSection, entry["section"])
+        section = db.session.get(PlanSection, entry["section"]) if entry.get("section") else None
         if section is None or section.project_id != version.project_id or not section.editable:
             skipped.append(entry["title"])
             continue

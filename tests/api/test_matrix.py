@@ -105,6 +105,11 @@ CASES = [
     Case("GET", P + "/checklists/items", ALL),
     Case("GET", P + "/checklists/items/{item}", ALL),
     Case("PATCH", P + "/checklists/items/{item}", DIRECTORS, {"status": "en_cours"}, headers=STAR),
+    # plan (read only: the text is written in the co-editor)
+    Case("GET", P + "/plan/sections", ALL),
+    Case("GET", P + "/plan/sections/{section}", ALL),
+    Case("GET", P + "/plan/versions", ALL),
+    Case("GET", P + "/plan/versions/{version}", ALL),
     # milestones
     Case("GET", P + "/milestones/milestones", ALL),
     Case("GET", P + "/milestones/milestones/{milestone}", ALL),

@@ -33,6 +33,8 @@ def build(project, people) -> World:
     from plugins.funding import operations as funding
     from plugins.indicators import operations as indicators
     from plugins.milestones import operations as milestones
+    from plugins.plan import operations as plan
+    from plugins.plan import versions as plan_versions
 
     director, adviser = people["director"], people["adviser"]
     with current_app.test_request_context():
@@ -77,6 +79,8 @@ def build(project, people) -> World:
         m = indicators.add_measurement(
             ind, director, period="2026-T1", period_end=date(2026, 3, 31), value=Decimal("90")
         )
+        section = plan.start_plan(project, director)[0]
+        version = plan_versions.save_version(project, director, "Version soumise au Pôle")
         db.session.commit()
     w = World(project, people)
     w.ids.update(
@@ -92,6 +96,8 @@ def build(project, people) -> World:
         line=line.id,
         indicator=ind.id,
         measurement=m.id,
+        section=section.id,
+        version=version.id,
     )
     w.ids["comment"] = new_comment(w, adviser)
     return w

@@ -13,6 +13,7 @@ from tests.conftest import _clean
 from tests.hardening.world import demo_world
 from workspace.backup.export import (
     DERIVED,
+    JSON_REFS,
     OBJECT_TABLES,
     PLAIN_REFS,
     SECRETS,
@@ -39,6 +40,9 @@ def _expected(name, row, maps):
             value = maps[fk.column.table.name][value]
         elif value is not None and (name, col.name) in PLAIN_REFS:
             value = maps[PLAIN_REFS[(name, col.name)]][value]
+        elif value is not None and (name, col.name) in JSON_REFS:
+            key, target = JSON_REFS[(name, col.name)]
+            value = [e | {key: maps[target].get(e[key])} for e in value]
         elif col.name == "object_id" and row.get("object_type") in OBJECT_TABLES and value:
             ids = maps.get(OBJECT_TABLES[row["object_type"]], {})
             # the history of a deleted object keeps no id (it would name another object)
@@ -81,6 +85,9 @@ def test_round_trip_through_the_cli(app, tmp_path):
         "milestones_review",
         "stored_file",
         "api_webhook",
+        "plan_section",
+        "plan_content",
+        "plan_version",
     ):
         assert counts.get(name), (name, counts)
     assert all("password_hash" not in u for u in data["tables"]["user_account"])

@@ -66,6 +66,7 @@ FIXED = {
     "filename": "css/app.css",
     "token": "jeton-invalide",
     "action": "submit",
+    "fmt": "docx",
 }
 
 

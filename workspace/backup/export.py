@@ -44,6 +44,9 @@ PLAIN_REFS = {
     ("board_task", "milestone_id"): "milestones_milestone",
     ("checklists_item", "milestone_id"): "milestones_milestone",
 }
+# JSON columns holding a list of objects whose ``key`` names a row of another table (a plan
+# version's sections): renumbered on import; a row no longer in the file becomes None.
+JSON_REFS = {("plan_version", "snapshot"): ("section", "plan_section")}
 # object_type values (activity, comments) → table of the object.
 OBJECT_TABLES = {
     "project": "project",
@@ -59,6 +62,8 @@ OBJECT_TABLES = {
     "member": "membership",
     "membership": "membership",
     "invitation": "invitation",
+    "plan": "plan_section",
+    "plan_section": "plan_section",
 }
 REFERENCE_TABLES = ("organisation", "user_account")
 DERIVED = {("activity", "prev_hash"), ("activity", "entry_hash"), ("stored_file", "storage_key")}

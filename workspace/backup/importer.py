@@ -31,6 +31,7 @@ from workspace.backup.export import (
     DATA_ENTRY,
     DERIVED,
     FORMAT,
+    JSON_REFS,
     OBJECT_TABLES,
     PLAIN_REFS,
     READABLE_VERSIONS,
@@ -161,6 +162,7 @@ def _insert_order() -> list[str]:
     for name, table in owned.items():
         deps = {fk.column.table.name for fk in table.foreign_keys} & owned.keys()
         deps |= {target for (tname, _col), target in PLAIN_REFS.items() if tname == name}
+        deps |= {target for (tname, _col), (_key, target) in JSON_REFS.items() if tname == name}
         if "object_type" in table.c:
             deps |= set(OBJECT_TABLES.values()) & owned.keys()
         graph[name] = deps - {name}
@@ -208,6 +210,14 @@ def _ref(name: str, column: str, row: dict, ids: dict):
     return ids[old]
 
 
+def _json_refs(name: str, row: dict, column: str, key: str, ids: dict) -> list:
+    """A JSON list of objects with ``key`` renumbered (None: a row deleted before the export)."""
+    value = row[column]
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise BackupError(f"{name} {row.get('id', '')}: {column} must be a list of objects")
+    return [entry | {key: ids.get(entry.get(key))} for entry in value]
+
+
 def _insert_values(table, values: dict):
     clean = {c.name: _decode(c, values[c.name]) for c in table.columns if c.name in values}
     clean.pop("id", None)
@@ -235,6 +245,9 @@ def _insert(name: str, row: dict, maps: dict, owner_columns: list[str]) -> None:
     for (tname, col), target in PLAIN_REFS.items():
         if tname == name and col in row:
             values[col] = _ref(name, col, row, maps.get(target, {}))
+    for (tname, col), (key, target) in JSON_REFS.items():
+        if tname == name and col in row:
+            values[col] = _json_refs(name, row, col, key, maps.get(target, {}))
     if name != "project" and not any(values.get(c) is not None for c in owner_columns):
         raise BackupError(f"{name} {row.get('id', '')}: the row belongs to no imported object")
     kind = values.get("object_type")

@@ -45,6 +45,7 @@
   new QuillBinding(ytext, quill);
   const cursors = quill.getModule("cursors");
   Coop.planDoc = ydoc; // for the browser tests
+  Coop.planEditor = quill;
 
   function say(text) { if (syncLine) syncLine.textContent = text; }
   function base() { return { project: project, section: section }; }
@@ -151,6 +152,25 @@
     redrawCursors();
   });
 
+  // -- « Commenter ce passage »: the discussion beside the editor, opened on a quote --------
+  const quoteButton = document.getElementById("plan-quote");
+  let quotedRange = null; // the last selection: clicking the button takes the focus away
+  function offerQuote(range) {
+    if (!quoteButton) return;
+    quoteButton.hidden = !(range && range.length > 0);
+  }
+  if (quoteButton) {
+    quoteButton.addEventListener("click", function () {
+      const range = quill.getSelection() || quotedRange;
+      const box = document.querySelector("form[data-comment-form] textarea");
+      if (!range || !range.length || !box) return;
+      const passage = quill.getText(range.index, range.length).trim().replace(/\s+/g, " ");
+      box.value = "> « " + passage.slice(0, 400) + (passage.length > 400 ? "…" : "") + " »\n\n" + box.value;
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    });
+  }
+
   let lastRange = null;
   let cursorTimer = null;
   function sendCursor() {
@@ -163,6 +183,7 @@
     socket.emit("plan:awareness", Object.assign(base(), { cursor: cursor }));
   }
   quill.on("selection-change", function (range) {
+    if (range) { offerQuote(range); quotedRange = range; }
     lastRange = range;
     if (!cursorTimer) cursorTimer = window.setTimeout(function () { cursorTimer = null; sendCursor(); }, 80);
   });

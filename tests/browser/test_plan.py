@@ -91,3 +91,25 @@ def test_edits_typed_offline_merge_on_reconnect(page_for, live_server):
         wait_until(page, HAS_ALL, ["Écrit hors ligne.", "Pendant ce temps.", "Texte commun."])
     assert _text(a) == _text(b)
     expect(b.locator("#plan-sync")).to_have_text("Enregistré")
+
+
+def test_an_adviser_comments_a_passage(page_for, live_server):
+    project, section, claire, _karim, julien = _plan()
+    url = f"{live_server}/projects/{project.id}/plan/sections/{section.id}"
+    writer = page_for(claire)
+    _open(writer, url)
+    writer.click(".ql-editor")
+    writer.keyboard.type("Une astreinte commune aux trois services.")
+    expect(writer.locator("#plan-sync")).to_have_text("Enregistré")
+    adviser = page_for(julien)
+    adviser.goto(url)
+    wait_until(adviser, HAS_ALL, ["astreinte commune"])
+    expect(adviser.locator("#plan-quote")).to_be_hidden()
+    adviser.evaluate("() => Coop.planEditor.setSelection(4, 17, 'user')")
+    adviser.click("#plan-quote")
+    box = adviser.locator("form[data-comment-form] textarea")
+    expect(box).to_have_value("> « astreinte commune »\n\n")
+    box.type("À chiffrer avant la signature.")
+    adviser.click("form[data-comment-form] button[type=submit]")
+    expect(adviser.locator("article.comment blockquote")).to_contain_text("astreinte commune")
+    expect(writer.locator("article.comment")).to_contain_text("À chiffrer avant la signature.")

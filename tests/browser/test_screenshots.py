@@ -37,12 +37,15 @@ def _ids() -> dict[str, int]:
     """Ids of the demo objects the guides show (a submitted milestone, a questioned measure)."""
     from plugins.indicators.models import Measurement
     from plugins.milestones.models import Milestone
+    from plugins.plan.models import PlanSection
     from workspace.models import Project
 
     project = db.session.scalar(db.select(Project))
     milestone = db.session.scalar(db.select(Milestone).filter_by(status="submitted"))
     questioned = db.session.scalar(db.select(Measurement).filter_by(review_status="questioned"))
+    goals = db.session.scalar(db.select(PlanSection).filter_by(title="Objectifs"))
     return {
+        "section": goals.id,
         "p": project.id,
         "milestone": milestone.id,
         "indicator": questioned.indicator_id if questioned else 1,
@@ -55,6 +58,9 @@ def _shots(ids: dict[str, int]) -> list[tuple[str, str, str]]:
     return [
         ("projects", "claire", "/"),
         ("overview", "claire", f"{p}/"),
+        ("plan", "karim", f"{p}/plan/"),
+        ("plan-editor", "karim", f"{p}/plan/sections/{ids['section']}"),
+        ("plan-versions", "julien", f"{p}/plan/versions"),
         ("board", "claire", f"{p}/board/"),
         ("checklists", "karim", f"{p}/checklists/"),
         ("milestones", "claire", f"{p}/milestones/"),

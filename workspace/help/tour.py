@@ -23,9 +23,9 @@ TOURS: dict[str, list[tuple[str, str]]] = {
         (
             _l("Bienvenue dans le projet"),
             _l(
-                "Le menu de gauche mène aux espaces partagés : Tâches, Checklists, Jalons, "
-                "Financement, Indicateurs et Discussions. Ce que vous modifiez apparaît aussitôt "
-                "chez les autres partenaires."
+                "Le menu de gauche mène aux espaces partagés : Plan de projet, Tâches, "
+                "Checklists, Jalons, Financement, Indicateurs et Discussions. Ce que vous "
+                "modifiez apparaît aussitôt chez les autres partenaires."
             ),
         ),
         (

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from plugins.plan.operations import forget_plan_state
 from workspace import create_app
 from workspace.cache import fragments
 from workspace.events import notices_committed
@@ -128,6 +129,7 @@ def _ctx(request, app):
         ctx.pop()
         _clean(app)
         fragments.cache.clear()  # ids restart with the emptied tables
+        forget_plan_state()  # the co-edited documents a process keeps, by section id
         saved = app.extensions["coopilote.socketio_state"]
         if socketio.server is not saved["server"]:
             vars(socketio).update(saved)

@@ -91,11 +91,17 @@ def _document(section_id: int) -> _Document:
         if content.state:
             entry.doc.apply_update(content.state)  # a merge: what the entry had stays
         entry.state_mark, entry.size = content.last_update_id, len(content.state or b"")
-    rows = db.session.execute(
-        db.select(PlanUpdate.id, PlanUpdate.data)
-        .filter_by(section_id=section_id)
-        .where(PlanUpdate.id.not_in(entry.applied) if entry.applied else db.true())
-        .order_by(PlanUpdate.id)
+    # The ids alone first (usually all merged already), then the data of the missing ones.
+    ids = db.session.scalars(db.select(PlanUpdate.id).filter_by(section_id=section_id))
+    missing = sorted(set(ids) - entry.applied)
+    rows = (
+        db.session.execute(
+            db.select(PlanUpdate.id, PlanUpdate.data)
+            .where(PlanUpdate.id.in_(missing))
+            .order_by(PlanUpdate.id)
+        )
+        if missing
+        else []
     )
     for row_id, data in rows:
         entry.doc.apply_update(data)

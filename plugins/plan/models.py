@@ -42,6 +42,8 @@ class Status(LabelledEnum):
 
 class PlanSection(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     __tablename__ = "plan_section"
+    # Ids never reused (SQLite would reuse a deleted one): processes key notes by section id.
+    __table_args__ = {"sqlite_autoincrement": True}
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )
@@ -53,7 +55,7 @@ class PlanSection(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     hint_en: Mapped[str] = mapped_column(String(HINT_MAX), default="")
     status: Mapped[str] = mapped_column(String(20), default=Status.DRAFT.value)
     content: Mapped[PlanContent] = relationship(
-        back_populates="section", cascade="all, delete-orphan", uselist=False, lazy="joined"
+        back_populates="section", cascade="all, delete-orphan", uselist=False
     )
 
     @property
@@ -80,7 +82,8 @@ class PlanContent(db.Model):
     section_id: Mapped[int] = mapped_column(
         ForeignKey("plan_section.id", ondelete="CASCADE"), primary_key=True
     )
-    state: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    # Deferred: up to megabytes, read only to rebuild a document (crdt.py), never for a page.
+    state: Mapped[bytes] = mapped_column(LargeBinary, default=b"", deferred=True)
     text: Mapped[str] = mapped_column(Text, default="")
     html: Mapped[str] = mapped_column(Text, default="")
     #: The last :class:`PlanUpdate` folded into ``state`` (0: none yet).

@@ -11,14 +11,6 @@ from plugins.plan import operations as ops
 from workspace.extensions import db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_documents():
-    """Each test starts with no document kept by this process (ids restart with the tables)."""
-    crdt.forget()
-    yield
-    crdt.forget()
-
-
 def start_plan(project, people):
     with current_app.test_request_context():
         sections = ops.start_plan(project, people["director"])

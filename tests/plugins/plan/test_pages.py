@@ -265,3 +265,38 @@ def test_section_url_is_the_sections_route(plan, app):
     with app.test_request_context():
         s = sections[3]
         assert section_url(s) == url_for("plan.section", project_id=s.project_id, section_id=s.id)
+
+
+def test_the_plan_page_costs_the_same_queries_for_more_sections(plan, login_as):
+    """No query per section: 11 sections (or 31) with text, stored and edited by someone."""
+    from sqlalchemy import event
+
+    from plugins.plan import operations as ops
+
+    project, people, sections = plan
+    for s in sections:
+        crdt.apply_update(s.id, people["director"].id, Editor().type(0, f"Texte {s.id}"))
+        crdt.compact(s.id, people["director"].id)
+    db.session.commit()
+    c = login_as(people["director"])
+
+    def count() -> int:
+        seen = []
+
+        def before(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            assert c.get(f"/projects/{project.id}/plan/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return len(seen)
+
+    few = count()
+    for n in range(20):
+        s = ops.add_section(project, people["director"], f"Annexe {n}")
+        crdt.apply_update(s.id, people["coordinator"].id, Editor().type(0, "Annexe"))
+        crdt.compact(s.id, people["coordinator"].id)
+    db.session.commit()
+    assert count() == few

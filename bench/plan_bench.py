@@ -1,0 +1,253 @@
+"""Co-edited plan benchmark: 20 directors typing into one section at once.
+
+    .venv/bin/python bench/plan_bench.py [--editors 20] [--keystrokes 40] [--documents 40]
+
+Serves Coopilote in one process (Socket.IO, as bench/realtime_bench.py does), connects
+``--editors`` Socket.IO clients that each keep a Yjs document (pycrdt) and type into the same
+section at about ten keystrokes a second each. Measures, for every update, the time from its
+emission to its arrival at **every other** editor (p50/p99), checks that all editors and the
+server end with the same text, then opens ``--documents`` sections holding about 5 kB of text
+each and reports the server's resident memory per open document. Prints a table for the
+README. Not a test: the numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import socketio
+from pycrdt import Doc, Text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.realtime_bench import connect, free_port, rss_mb, wait_ready  # noqa: E402
+from bench.run import database, serve, workers_of  # noqa: E402
+
+ENV = os.environ | {"WORKSPACE_SECRET_KEY": "bench-secret", "WORKSPACE_ASYNC_MODE": "threading"}
+
+
+class _Worker:
+    """The gunicorn worker (measured) inside its master (stopped)."""
+
+    def __init__(self, master):
+        self.master, self.pid = master, workers_of(master.pid)[0]
+
+    def terminate(self):
+        self.master.terminate()
+
+    def wait(self, timeout=None):
+        return self.master.wait(timeout=timeout)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def seed(instance: str, db_url: str, editors: int, documents: int) -> dict:
+    """A project with ``editors`` directors and a plan of ``documents`` + 1 sections."""
+    from plugins.plan import operations as ops
+    from tests.factories import create_project, create_user
+    from tests.plugins.comments.serve import _app, cookie_for
+    from workspace.extensions import db
+
+    app = _app(instance, db_url)
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        people = [create_user(f"Direction {i}") for i in range(editors)]
+        project = create_project(dict.fromkeys(people, "director"), coordinators=people[:1])
+        sections = [
+            ops.add_section(project, people[0], f"Section {n}") for n in range(documents + 1)
+        ]
+        db.session.commit()
+        return {
+            "project": project.id,
+            "sections": [s.id for s in sections],
+            "cookies": [cookie_for(app, u) for u in people],
+        }
+
+
+class Editor:
+    """One director: a Socket.IO client and a Yjs document."""
+
+    def __init__(self, url: str, cookie: str, project: int, section: int, arrivals, lock):
+        self.doc, self.lock = Doc(), threading.Lock()
+        self.text = self.doc.get("content", type=Text)
+        self.where = {"project": project, "section": section}
+        self.sc = socketio.Client(reconnection=False)
+
+        def on_update(msg):
+            now = time.perf_counter()
+            with self.lock:
+                self.doc.apply_update(bytes(msg["update"]))
+            with lock:
+                arrivals.setdefault(_key(msg["update"]), []).append(now)
+
+        self.sc.on("plan:update", on_update)
+        connect(self.sc, url, cookie)
+        ack = self.sc.call("plan:join", self.where | {"sv": self.doc.get_state()}, timeout=10)
+        assert ack["ok"], ack
+        with self.lock:
+            self.doc.apply_update(bytes(ack["update"]))
+
+    def type(self, word: str) -> tuple[bytes, float]:
+        with self.lock:
+            before = self.doc.get_state()
+            self.text.insert(len(self.text), word)
+            update = self.doc.get_update(before)
+        sent = time.perf_counter()
+        ack = self.sc.call("plan:update", self.where | {"update": update}, timeout=10)
+        assert ack == {"ok": True}, ack
+        return update, sent
+
+
+def _key(update) -> str:
+    return hashlib.sha256(bytes(update)).hexdigest()
+
+
+def fan_out(data, url: str, editors: int, keystrokes: int) -> dict:
+    section = data["sections"][0]
+    arrivals: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    people = [
+        Editor(url, data["cookies"][i], data["project"], section, arrivals, lock)
+        for i in range(editors)
+    ]
+    sent: dict[str, float] = {}
+
+    def typist(ed: Editor, n: int) -> None:
+        for k in range(keystrokes):
+            update, at = ed.type(f"{n}.{k} ")
+            with lock:
+                sent[_key(update)] = at
+            time.sleep(0.1)
+
+    threads = [threading.Thread(target=typist, args=(ed, n)) for n, ed in enumerate(people)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with lock:
+            if all(len(arrivals.get(k, [])) >= editors - 1 for k in sent):
+                break
+        time.sleep(0.05)
+    latencies, lost = [], 0
+    for key, at in sent.items():
+        got = arrivals.get(key, [])
+        lost += editors - 1 - len(got)
+        if got:
+            latencies.append((max(got) - at) * 1000)
+    texts = {str(ed.text) for ed in people}
+    late = Editor(url, data["cookies"][0], data["project"], section, {}, threading.Lock())
+    converged = len(texts) == 1 and texts == {str(late.text)}
+    for ed in [*people, late]:
+        ed.sc.disconnect()
+    latencies.sort()
+    return {
+        "updates": len(sent),
+        "p50": statistics.median(latencies),
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "lost": lost,
+        "converged": converged,
+        "chars": len(texts.pop()) if len(texts) == 1 else -1,
+    }
+
+
+def memory(data, url: str, pid: int, documents: int) -> dict:
+    """RSS growth per open document of about 5 kB of text."""
+    paragraph = "Les partenaires mettent en commun l'astreinte de nuit. " * 90  # ≈ 5 kB
+    before = rss_mb(pid)
+    clients = []
+    for section in data["sections"][1 : documents + 1]:
+        ed = Editor(url, data["cookies"][0], data["project"], section, {}, threading.Lock())
+        ed.type(paragraph)
+        clients.append(ed)
+    time.sleep(0.5)
+    after = rss_mb(pid)
+    for ed in clients:
+        ed.sc.disconnect()
+    return {"documents": documents, "per_document_kb": (after - before) * 1024 / documents}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--editors", type=int, default=20)
+    parser.add_argument("--keystrokes", type=int, default=40)
+    parser.add_argument("--documents", type=int, default=40)
+    parser.add_argument("--server", choices=("gunicorn", "threading"), default="gunicorn")
+    parser.add_argument("--pg", default="", help="a PostgreSQL URL (else SQLite)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="coop-plan-bench-") as tmp:
+        db_url = database("postgresql" if args.pg else "sqlite", args.pg, Path(tmp))
+        os.environ.update(ENV)
+        data = seed(str(Path(tmp) / "seed"), db_url, args.editors, args.documents)
+        port = free_port()
+        if args.server == "gunicorn":  # as in production: one gevent worker
+            env = {k: v for k, v in ENV.items() if k != "WORKSPACE_ASYNC_MODE"}
+            env |= {
+                "WORKSPACE_DATABASE_URL": db_url,
+                "WORKSPACE_INSTANCE_PATH": str(Path(tmp) / "serve"),
+            }
+            proc = serve("workspace.wsgi:app", port, 1, env)
+            proc = _Worker(proc)
+        else:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.plugins.comments.serve",
+                    "serve",
+                    str(port),
+                    str(Path(tmp) / "serve"),
+                    db_url,
+                ],
+                env=ENV,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_ready([url])
+            cpu, mine, wall = cpu_seconds(proc.pid), time.process_time(), time.perf_counter()
+            fan = fan_out(data, url, args.editors, args.keystrokes)
+            wall = time.perf_counter() - wall
+            fan["server_cpu"] = (cpu_seconds(proc.pid) - cpu) / wall
+            fan["clients_cpu"] = (time.process_time() - mine) / wall
+            mem = memory(data, url, proc.pid, args.documents)
+            rss = rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    print(json.dumps({"fan_out": fan, "memory": mem, "rss_mb": rss}))
+    where = f"{args.server}, {'PostgreSQL' if args.pg else 'SQLite'}"
+    print(f"\n{args.editors} editors typing into one section, {fan['updates']} updates,")
+    print(f"emission → arrival at every other editor ({where})\n")
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| update fan-out p50 / p99 | {fan['p50']:.1f} / {fan['p99']:.1f} ms |")
+    print(f"| updates lost | {fan['lost']} |")
+    print(
+        f"| CPU while typing, server / the 20 clients (1.0 = one core) | "
+        f"{fan['server_cpu']:.2f} / {fan['clients_cpu']:.2f} |"
+    )
+    print(f"| all editors and the server end with the same text | {fan['converged']} |")
+    print(f"| server memory per open document (≈ 5 kB of text) | {mem['per_document_kb']:.0f} kB |")
+    print(f"| server RSS at the end | {rss:.0f} MB |")
+
+
+if __name__ == "__main__":
+    main()

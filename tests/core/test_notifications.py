@@ -126,6 +126,10 @@ EVENTS = [
         "task_assigned",
     ),
     ("member:joined", {"invited_by": "coordinator"}, ["coordinator"], "member_joined"),
+    ("plan:review_requested", {}, ["adviser"], "plan_review"),
+    ("plan:validated", {}, ["coordinator", "director"], "plan_decided"),
+    ("plan:returned", {}, ["coordinator", "director"], "plan_decided"),
+    ("plan:edited", {}, [], None),
     ("task:moved", {}, [], None),
 ]
 
@@ -133,7 +137,8 @@ EVENTS = [
 @pytest.mark.parametrize(("etype", "data", "who", "kind"), EVENTS)
 def test_events_of_other_plugins_become_notifications(etype, data, who, kind):
     project, people = project_with_roles()
-    actor = people["adviser"] if etype != "milestone:submitted" else people["coordinator"]
+    submitting = etype in ("milestone:submitted", "plan:review_requested")
+    actor = people["coordinator"] if submitting else people["adviser"]
     payload = {"url": "/projects/1/x"}
     for k, v in data.items():
         payload[k] = [people[p].id for p in v] if isinstance(v, list) else people[v].id

@@ -39,6 +39,8 @@ KINDS = {
     "task_assigned": (_l("Tâche qui m'est attribuée"), "app"),
     "member_joined": (_l("Invitation acceptée"), "app"),
     "aid_repayable": (_l("Aide à rembourser (financeur)"), "email"),
+    "plan_review": (_l("Section du plan à relire (conseil)"), "email"),
+    "plan_decided": (_l("Section du plan validée ou renvoyée (direction)"), "app"),
 }
 CHANNELS = {
     "app": _l("Dans l'application"),
@@ -223,6 +225,9 @@ RULES = {
     "task:assigned": ("task_assigned", lambda p, e: e.data.get("assignees") or []),
     "member:joined": ("member_joined", lambda p, e: [e.data.get("invited_by")]),
     "funding:repayable": ("aid_repayable", lambda p, e: _members(p, "funder")),
+    "plan:review_requested": ("plan_review", lambda p, e: _members(p, "adviser")),
+    "plan:validated": ("plan_decided", lambda p, e: _members(p, "director")),
+    "plan:returned": ("plan_decided", lambda p, e: _members(p, "director")),
 }
 
 

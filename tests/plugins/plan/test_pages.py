@@ -300,3 +300,19 @@ def test_the_plan_page_costs_the_same_queries_for_more_sections(plan, login_as):
         crdt.compact(s.id, people["coordinator"].id)
     db.session.commit()
     assert count() == few
+
+
+def test_a_review_request_notifies_the_adviser_and_a_decision_the_directors(plan, login_as):
+    from workspace.notifications.center import Notification
+
+    project, people, sections = plan
+    url = f"/projects/{project.id}/plan/sections/{sections[0].id}/status"
+    login_as(people["director"]).post(url, data={"action": "request_review"})
+    (asked,) = db.session.scalars(db.select(Notification)).all()
+    assert asked.user_id == people["adviser"].id and asked.kind == "plan_review"
+    assert asked.url == f"/projects/{project.id}/plan/sections/{sections[0].id}"
+    login_as(people["adviser"]).post(url, data={"action": "validate"})
+    told = db.session.scalars(db.select(Notification).filter_by(kind="plan_decided")).all()
+    assert sorted(n.user_id for n in told) == sorted(
+        [people["director"].id, people["coordinator"].id]
+    )

@@ -31,7 +31,8 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_plan_section_project_id_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_section'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_section')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('plan_section', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_section_project_id'), ['project_id'], unique=False)

@@ -93,7 +93,7 @@ class PlanContent(db.Model):
     generation: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8))
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     edited_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True, index=True
     )
     section: Mapped[PlanSection] = relationship(back_populates="content")
     edited_by: Mapped[User | None] = relationship()
@@ -114,7 +114,7 @@ class PlanUpdate(IdMixin, db.Model):
     )
     data: Mapped[bytes] = mapped_column(LargeBinary)
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -135,6 +135,6 @@ class PlanVersion(IdMixin, db.Model):
     snapshot: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_by: Mapped[User | None] = relationship()

@@ -116,9 +116,13 @@
   const others = new Map(); // client sid → {name, organisation, color, cursor, seen}
 
   function toIndex(json) {
-    const rel = Y.createRelativePositionFromJSON(json);
-    const abs = Y.createAbsolutePositionFromRelativePosition(rel, ydoc);
-    return abs && abs.type === ytext ? abs.index : null;
+    try { // a position from another client: anything unreadable is no caret, not an error
+      const rel = Y.createRelativePositionFromJSON(json);
+      const abs = Y.createAbsolutePositionFromRelativePosition(rel, ydoc);
+      return abs && abs.type === ytext ? abs.index : null;
+    } catch (e) {
+      return null;
+    }
   }
 
   function redrawCursors() {

@@ -99,10 +99,12 @@ def on_update(data):
             refused.reason,
         )
         return _refuse(refused.message)
-    except Exception:
+    except Exception:  # the database, say: the editor keeps the update and syncs again
         db.session.rollback()
-        crdt.forget(section.id)  # the copy holds an update the database does not
-        raise
+        crdt.forget(section.id)  # the copy may hold an update the database does not
+        current_app.logger.exception("plan:update failed (section %s)", section.id)
+        message = _("Modification non enregistrée pour l'instant : nouvel essai dans un instant.")
+        return _refuse(message) | {"retry": True}
     payload = {"section": section.id, "update": bytes(update)}
     socketio.emit(
         "plan:update", payload, to=plan_room(project.id, section.id), skip_sid=request.sid

@@ -71,6 +71,12 @@
     say(labels.saving);
     socket.emit("plan:update", Object.assign(base(), { update: update }), function (ack) {
       if (ack && ack.ok) { if (!pending.length) say(labels.saved); return; }
+      if (ack && ack.retry) { // not stored this time: sync again (the server says what it lacks)
+        say(ack.error);
+        synced = false;
+        window.setTimeout(join, 2000);
+        return;
+      }
       refuse(ack && ack.error);
     });
   }

@@ -240,3 +240,29 @@ def test_a_removed_member_leaves_the_sections_room(plan, socket_for):
     db.session.commit()
     _send(writer, project, section, Editor().type(0, "Après son départ"))
     assert _events(leaver, "plan:update") == []
+
+
+def test_a_database_failure_is_an_error_ack_to_retry_and_nothing_is_lost(
+    plan, socket_for, monkeypatch
+):
+    from plugins.plan import operations as ops
+
+    project, people, sections = plan
+    section = sections[0]
+    sc = socket_for(people["director"])
+    alice = Editor()
+    _join(sc, project, section, alice)
+
+    def down(*args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(ops, "record_edit", down)
+    update = alice.type(0, "Pendant la panne.")
+    ack = _send(sc, project, section, update)
+    assert ack["ok"] is False and ack["retry"] is True and "nouvel essai" in ack["error"]
+    assert count(db.select(PlanUpdate)) == 0
+    monkeypatch.undo()
+    ack = _join(sc, project, section, alice)  # the retry: the client sends what the server lacks
+    assert _send(sc, project, section, alice.missing_for(ack["sv"])) == {"ok": True}
+    crdt.forget()
+    assert "".join(b.text for b in crdt.current_blocks(section.id)) == "Pendant la panne."

@@ -99,8 +99,9 @@
       mayWrite = mayWrite && ack.editable;
       if (mayWrite) {
         quill.enable();
+        // What the server lacks, offline edits included: it replaces what was queued.
         const missing = Y.encodeStateAsUpdate(ydoc, new Uint8Array(ack.sv));
-        if (missing.length > 2) pending.push(missing);
+        pending = missing.length > 2 ? [missing] : [];
         pending.length ? flush() : say(labels.saved);
       } else {
         say(labels.readonly);

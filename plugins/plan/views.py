@@ -9,7 +9,6 @@ from flask_login import current_user
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
-from workspace.models import CooperationForm
 from workspace.permissions import can, requires
 from workspace.web.feedback import toast
 from workspace.web.formats import current_lang
@@ -61,7 +60,7 @@ def _outline_context(project) -> dict:
         "html": section_html(sections),
         "text_lang": current_lang(),
         "template_count": len(catalog.for_form(project.form)),
-        "form_label": CooperationForm(project.form).label,
+        "form_label": project.form_label,
         "actions": {s.id: ops.allowed_actions(s, _may) for s in sections},
     }
 

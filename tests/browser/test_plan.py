@@ -113,3 +113,24 @@ def test_an_adviser_comments_a_passage(page_for, live_server):
     adviser.click("form[data-comment-form] button[type=submit]")
     expect(adviser.locator("article.comment blockquote")).to_contain_text("astreinte commune")
     expect(writer.locator("article.comment")).to_contain_text("À chiffrer avant la signature.")
+
+
+def test_the_plan_page_follows_others_live(page_for, live_server):
+    project, section, claire, _karim, julien = _plan()
+    base = f"{live_server}/projects/{project.id}/plan/"
+    reader = page_for(julien)
+    reader.goto(base)
+    wait_until(reader, "() => !!(window.Coop && Coop.socket && Coop.socket.connected)")
+    card = reader.locator(f"#section-{section.id}")
+    expect(card.locator(".status")).to_have_text("Brouillon")
+    writer = page_for(claire)
+    writer.goto(base)
+    writer.locator(f"#section-{section.id}").get_by_role(
+        "button", name="Demander la relecture"
+    ).click()
+    expect(card.locator(".status")).to_have_text("En relecture")
+    writer.goto(base)
+    writer.get_by_role("link", name="Ajouter une section").click()
+    writer.fill("input[name=title]", "Annexes")
+    writer.get_by_role("button", name="Ajouter la section").click()
+    expect(reader.locator(".plan-section h3", has_text="Annexes")).to_be_attached()  # twice live

@@ -316,3 +316,11 @@ def test_a_review_request_notifies_the_adviser_and_a_decision_the_directors(plan
     assert sorted(n.user_id for n in told) == sorted(
         [people["director"].id, people["coordinator"].id]
     )
+
+
+def test_the_outline_fragment_stays_live_after_a_swap(plan, login_as):
+    """The fragment carries its own live wrapper: swapped outerHTML, it is still refreshed."""
+    project, people, _sections = plan
+    fragment = login_as(people["evaluator"]).get(f"/projects/{project.id}/plan/outline").text
+    assert fragment.lstrip().startswith('<div id="plan-outline"')
+    assert 'data-live="plan"' in fragment and 'hx-trigger="live"' in fragment

@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify
 
 from workspace.api.core import endpoint, get_or_404, page
 from workspace.api.fields import F, Resource
+from workspace.cache.memo import per_request
 from workspace.extensions import db
 
 from . import crdt, render
@@ -19,12 +20,18 @@ from .models import PlanSection, PlanVersion, Status
 api_bp = Blueprint("plan_api", __name__)
 
 
+@per_request
+def _blocks(section_id: int) -> list[render.Block]:
+    """A section's lines, read once per request for both its text and its HTML."""
+    return crdt.current_blocks(section_id)
+
+
 def _text(section: PlanSection) -> str:
-    return render.to_text(crdt.current_blocks(section.id))
+    return render.to_text(_blocks(section.id))
 
 
 def _html(section: PlanSection) -> str:
-    return render.to_html(crdt.current_blocks(section.id))
+    return render.to_html(_blocks(section.id))
 
 
 SECTION = Resource(

@@ -91,6 +91,7 @@ def pdf_breakdown(app, project_id: int, funder_id: int, period_key: str) -> list
     from plugins.dashboard import periods, reports
     from workspace.extensions import db
     from workspace.models import Project, User
+    from workspace.web.pdf import no_fetch
 
     with app.test_request_context():
         login_user(db.session.get(User, funder_id))
@@ -103,17 +104,13 @@ def pdf_breakdown(app, project_id: int, funder_id: int, period_key: str) -> list
         page = render_template("dashboard/report.html", printable=False, **ctx)
         steps.append(("report template", time.perf_counter() - t0))
         t0 = time.perf_counter()
-        doc = HTML(string=page, url_fetcher=_no_fetch).render()
+        doc = HTML(string=page, url_fetcher=no_fetch).render()
         steps.append(("WeasyPrint layout", time.perf_counter() - t0))
         t0 = time.perf_counter()
         doc.write_pdf()
         steps.append(("WeasyPrint PDF writing", time.perf_counter() - t0))
         steps.append((f"HTML given to WeasyPrint: {len(page) // 1024} kB", None))
         return steps
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"the report is self-contained: {url}")  # as reports.pdf() does
 
 
 def profile_pdf(client, project_id: int, period: str) -> None:

@@ -18,6 +18,7 @@ from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Membership, Organisation, User, utcnow
 from workspace.plugins import call_hook
+from workspace.web.pdf import pdf_from_html
 from workspace.web.uploads import store_upload
 
 from .models import Report
@@ -59,14 +60,8 @@ def html(project, period: dict, printable: bool = True) -> str:
 
 
 def pdf(project, period: dict) -> bytes:
-    from weasyprint import HTML
-
     # No remote fetches: the report is self-contained (inline SVG, system fonts).
-    return HTML(string=html(project, period, printable=False), url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"report resources are inline only: {url}")
+    return pdf_from_html(html(project, period, printable=False))
 
 
 def docx(project, period: dict) -> bytes:

@@ -18,6 +18,7 @@ from workspace.extensions import db
 from workspace.forms.input_guard import xml_safe
 from workspace.permissions import requires
 from workspace.web.formats import long_date
+from workspace.web.pdf import pdf_from_html
 
 from . import render
 from . import versions as v
@@ -45,14 +46,7 @@ def content(project, version: PlanVersion | None) -> dict:
 
 
 def pdf(ctx: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_template("plan/print.html", **ctx)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"the plan's PDF has no outside resource: {url}")
+    return pdf_from_html(render_template("plan/print.html", **ctx))
 
 
 def docx(ctx: dict) -> bytes:

@@ -2,6 +2,6 @@
 JSON errors, toasts, French formats, locales and catalogues, the upload service, the hardening
 wired into the factory, and the tuning of a served process.
 
-``templating``, ``errors``, ``feedback``, ``formats``, ``i18n``, ``uploads``, ``hardening``,
-``runtime``.
+``templating``, ``errors``, ``feedback``, ``formats``, ``i18n``, ``uploads``, ``pdf``,
+``hardening``, ``runtime``.
 """

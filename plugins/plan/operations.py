@@ -16,7 +16,7 @@ from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Activity, Project, utcnow
 
-from . import catalog, crdt
+from . import catalog, crdt, render
 from .models import PlanContent, PlanSection, Status
 
 EDIT_LOG_EVERY = timedelta(minutes=15)
@@ -197,9 +197,7 @@ def forget_plan_state() -> None:
 
 
 def current_text(section: PlanSection) -> str:
-    from .render import to_text
-
-    return to_text(crdt.current_blocks(section.id))
+    return render.to_text(crdt.current_blocks(section.id))
 
 
 def section_project(section: PlanSection) -> Project:

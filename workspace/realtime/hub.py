@@ -245,7 +245,7 @@ def _leave_project_rooms(sid: str, project_id: int) -> None:
     (``project:<id>:…``, e.g. a plan section being edited)."""
     room = project_room(project_id)
     for name in socketio.server.manager.get_rooms(sid, "/"):
-        if name == room or name.startswith(room + ":"):
+        if name.startswith(room + ":"):
             socketio.server.leave_room(sid, name)
     socketio.server.leave_room(sid, room)
 

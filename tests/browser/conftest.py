@@ -6,6 +6,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,10 @@ def _free_port() -> int:
 
 
 class _InFlight:
-    """The app behind a count of the HTTP requests being handled (Socket.IO's long-lived
-    connections aside): a test ends only once the server is done with its pages, otherwise a
-    request still running deadlocks with the emptying of the database (TRUNCATE on PostgreSQL)."""
+    """The app behind a count of the work the server is doing: HTTP requests (Socket.IO's
+    long-lived connections aside) and Socket.IO event handlers. A test ends only once the
+    server is done, otherwise a page or a live edit still being handled deadlocks with the
+    emptying of the database (TRUNCATE on PostgreSQL)."""
 
     def __init__(self, app):
         self.app = app
@@ -54,23 +56,54 @@ class _InFlight:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO", "").startswith("/socket.io"):
             return self.app(environ, start_response)
+        with self.track():
+            return self.app(environ, start_response)
+
+    @contextmanager
+    def track(self):
         with self.lock:
             self.count += 1
         try:
-            return self.app(environ, start_response)
+            yield
         finally:
             with self.lock:
                 self.count -= 1
 
+    def count_socket_events(self, socketio) -> None:
+        """Wrap the one door every Socket.IO handler goes through (connect, events,
+        disconnect), so a handler still running holds the test's end back too."""
+        handle = type(socketio)._handle_event
+
+        def counted(*args, **kwargs):
+            with self.track():
+                return handle(socketio, *args, **kwargs)
+
+        socketio._handle_event = counted
+
     def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the closed browsers' sockets are disconnected (their disconnect
+        handlers run before a socket is marked closed) and nothing is being handled."""
+        from workspace.extensions import socketio
+
         deadline = time.monotonic() + timeout
-        while self.count and time.monotonic() < deadline:
-            time.sleep(0.02)
+
+        def busy() -> bool:
+            sockets = list(socketio.server.eio.sockets.values()) if socketio.server else []
+            return bool(self.count) or any(not s.closed for s in sockets)
+
+        quiet = 0  # idle twice in a row: an event's handler thread may be just starting
+        while quiet < 2 and time.monotonic() < deadline:
+            quiet = 0 if busy() else quiet + 1
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
 def _in_flight(app):
-    return _InFlight(app)
+    from workspace.extensions import socketio
+
+    in_flight = _InFlight(app)
+    in_flight.count_socket_events(socketio)
+    return in_flight
 
 
 @pytest.fixture(scope="session")

@@ -69,16 +69,17 @@ class _InFlight:
             with self.lock:
                 self.count -= 1
 
-    def count_socket_events(self, socketio) -> None:
+    def count_socket_events(self, server) -> None:
         """Wrap the one door every Socket.IO handler goes through (connect, events,
-        disconnect), so a handler still running holds the test's end back too."""
-        handle = type(socketio)._handle_event
+        disconnect) on the session's server object (the one other tests put back after
+        binding theirs), so a handler still running holds the test's end back too."""
+        trigger = server._trigger_event
 
         def counted(*args, **kwargs):
             with self.track():
-                return handle(socketio, *args, **kwargs)
+                return trigger(*args, **kwargs)
 
-        socketio._handle_event = counted
+        server._trigger_event = counted
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Wait until the closed browsers' sockets are disconnected (their disconnect
@@ -102,7 +103,7 @@ def _in_flight(app):
     from workspace.extensions import socketio
 
     in_flight = _InFlight(app)
-    in_flight.count_socket_events(socketio)
+    in_flight.count_socket_events(socketio.server)
     return in_flight
 
 

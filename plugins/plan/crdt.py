@@ -1,11 +1,12 @@
 """The collaborative text of a section: a Yjs document merged and kept by pycrdt.
 
-Editors send Yjs updates (binary, Yjs' v1 encoding) over Socket.IO; :func:`apply_update`
-checks one, merges it into the section's document and stores it as a :class:`PlanUpdate` row
-in the caller's transaction. The database is the authority: every process keeps a document per
-open section (:data:`_documents`), catches up on the rows the others wrote (by id: applying an
-update twice changes nothing, so the order and duplicates do not matter), and folds the rows
-into :class:`PlanContent` every :data:`COMPACT_EVERY` updates. A late joiner receives
+Editors send Yjs updates (binary, Yjs' v1 encoding) over Socket.IO; :func:`merge` checks
+one and merges it into the section's document, :func:`store` then writes it as a
+:class:`PlanUpdate` row in the caller's transaction (:func:`apply_update` does both). The
+database is the authority: every process keeps a document per open section
+(:data:`_documents`), catches up on the rows the others wrote (by id: applying an update
+twice changes nothing, so the order and duplicates do not matter), and folds the rows into
+:class:`PlanContent` every :data:`COMPACT_EVERY` updates. A late joiner receives
 :func:`missing_for` its state vector, so edits made offline merge on reconnect.
 
 A refused update (empty, too large, not a Yjs update, writing beside the text) raises
@@ -121,6 +122,20 @@ def _text(doc: Doc) -> Text:
 
 def apply_update(section_id: int, user_id: int | None, data) -> PlanUpdate:
     """Check and merge one editor's update; store it in the current transaction."""
+    return store(section_id, user_id, merge(section_id, data))
+
+
+@dataclass
+class Merged:
+    """An update merged into this process's copy of a section's document, not yet stored."""
+
+    data: bytes
+    entry: _Document  # the copy it went into (another may have replaced it since)
+
+
+def merge(section_id: int, data) -> Merged:
+    """Check one editor's update and merge it into this process's document; nothing is
+    stored yet (:func:`store` does): the update may be relayed to the others in between."""
     if not isinstance(data, bytes | bytearray) or len(data) < 2:
         raise UpdateRefused(_l("Modification illisible."), "not a binary update")
     if len(data) > MAX_UPDATE:
@@ -136,12 +151,24 @@ def apply_update(section_id: int, user_id: int | None, data) -> PlanUpdate:
     except Exception as exc:  # pycrdt raises ValueError, or a panic of the decoder
         forget(section_id)  # the copy may hold part of it: read again from the database
         raise UpdateRefused(_l("Modification illisible."), f"malformed: {exc}") from exc
-    row = PlanUpdate(section_id=section_id, data=bytes(data), user_id=user_id)
+    return Merged(bytes(data), entry)
+
+
+def store(section_id: int, user_id: int | None, merged: Merged) -> PlanUpdate:
+    """Store a merged update as a row of the current transaction (compacting now and then).
+
+    Should the transaction fail, the caller calls :func:`forget`: the copy then holds an
+    update the database does not, and is read again."""
+    row = PlanUpdate(section_id=section_id, data=merged.data, user_id=user_id)
     db.session.add(row)
     db.session.flush()
+    # The copy the update went into knows it; a copy read since takes the row once committed.
+    entry = merged.entry
     entry.applied.add(row.id)
-    entry.size += len(data)
-    if len(entry.applied) >= COMPACT_EVERY:
+    entry.size += len(merged.data)
+    with _lock:
+        current = _documents.get(section_id) is entry
+    if current and len(entry.applied) >= COMPACT_EVERY:
         compact(section_id, user_id)
     return row
 

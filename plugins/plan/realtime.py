@@ -4,8 +4,8 @@
   client lacks (``update``), the server's state vector (``sv``: the client then sends what the
   server lacks, e.g. edits made offline) and whether it may write (``editable``).
 - ``plan:update`` ``{project, section, update}`` → checked (``plan.edit``, a section not
-  validated, a well-formed update of reasonable size), stored, committed, then sent to the
-  others in the room as ``plan:update``.
+  validated, a well-formed update of reasonable size) and merged, sent to the others in the
+  room as ``plan:update``, then stored and committed before the ack.
 - ``plan:awareness`` ``{project, section, cursor}`` → the caret or selection (Yjs relative
   positions) relayed to the others with the sender's name, organisation and colour, taken
   from the server, never from the client.
@@ -85,13 +85,9 @@ def on_update(data):
     project, section = found
     if not section.editable:
         return _refuse(_("Cette section est validée : rouvrez-la pour la modifier."))
-    update = data.get("update")
     try:
-        crdt.apply_update(section.id, current_user.id, update)
-        ops.record_edit(section, current_user)
-        db.session.commit()
+        merged = crdt.merge(section.id, data.get("update"))
     except crdt.UpdateRefused as refused:
-        db.session.rollback()
         current_app.logger.warning(
             "plan:update refused (section %s, user %s): %s",
             section.id,
@@ -99,16 +95,22 @@ def on_update(data):
             refused.reason,
         )
         return _refuse(refused.message)
-    except Exception:  # the database, say: the editor keeps the update and syncs again
-        db.session.rollback()
-        crdt.forget(section.id)  # the copy may hold an update the database does not
-        current_app.logger.exception("plan:update failed (section %s)", section.id)
-        message = _("Modification non enregistrée pour l'instant : nouvel essai dans un instant.")
-        return _refuse(message) | {"retry": True}
-    payload = {"section": section.id, "update": bytes(update)}
+    # Relayed as soon as merged: the others need not wait for the row and the commit, and
+    # should those fail, the sender syncs again (a Yjs update applied twice changes nothing).
+    payload = {"section": section.id, "update": merged.data}
     socketio.emit(
         "plan:update", payload, to=plan_room(project.id, section.id), skip_sid=request.sid
     )
+    try:
+        crdt.store(section.id, current_user.id, merged)
+        ops.record_edit(section, current_user)
+        db.session.commit()
+    except Exception:  # the database, say: the editor keeps the update and syncs again
+        db.session.rollback()
+        crdt.forget(section.id)  # the copy holds an update the database does not
+        current_app.logger.exception("plan:update failed (section %s)", section.id)
+        message = _("Modification non enregistrée pour l'instant : nouvel essai dans un instant.")
+        return _refuse(message) | {"retry": True}
     return {"ok": True}
 
 

@@ -50,6 +50,23 @@ def test_updates_applied_twice_or_out_of_order_change_nothing(plan):
     assert _stored_text(sid) == "abcdef"
 
 
+def test_an_update_merged_into_a_copy_replaced_before_it_is_stored_is_not_lost(plan):
+    """Relayed between its merge and its row: meanwhile the copy may be dropped and read
+    again (without it). The row is then taken from the database, not marked as merged."""
+    _project, _people, sections = plan
+    sid = sections[0].id
+    alice = Editor()
+    crdt.apply_update(sid, None, alice.type(0, "Avant. "))
+    db.session.commit()
+    merged = crdt.merge(sid, alice.type(alice.end, "Pendant."))
+    crdt.forget(sid)
+    assert "Pendant." not in "".join(b.text for b in crdt.current_blocks(sid))  # a new copy
+    crdt.store(sid, None, merged)
+    db.session.commit()
+    assert "".join(b.text for b in crdt.current_blocks(sid)) == "Avant. Pendant."
+    assert _stored_text(sid) == "Avant. Pendant."
+
+
 def test_compaction_folds_updates_into_the_state(plan, monkeypatch):
     _project, people, sections = plan
     sid = sections[0].id

@@ -249,9 +249,11 @@ def test_a_database_failure_is_an_error_ack_to_retry_and_nothing_is_lost(
 
     project, people, sections = plan
     section = sections[0]
-    sc = socket_for(people["director"])
-    alice = Editor()
+    sc, other = socket_for(people["director"]), socket_for(people["coordinator"])
+    alice, bob = Editor(), Editor()
     _join(sc, project, section, alice)
+    _join(other, project, section, bob)
+    other.get_received()
 
     def down(*args, **kwargs):
         raise RuntimeError("database unreachable")
@@ -261,8 +263,16 @@ def test_a_database_failure_is_an_error_ack_to_retry_and_nothing_is_lost(
     ack = _send(sc, project, section, update)
     assert ack["ok"] is False and ack["retry"] is True and "nouvel essai" in ack["error"]
     assert count(db.select(PlanUpdate)) == 0
+    # Relayed before it was stored: the others have it already, which is harmless.
+    (relayed,) = _events(other, "plan:update")
+    bob.receive(relayed["update"])
+    assert str(bob) == "Pendant la panne."
     monkeypatch.undo()
     ack = _join(sc, project, section, alice)  # the retry: the client sends what the server lacks
     assert _send(sc, project, section, alice.missing_for(ack["sv"])) == {"ok": True}
     crdt.forget()
     assert "".join(b.text for b in crdt.current_blocks(section.id)) == "Pendant la panne."
+    # The resent update changes nothing for who had it: one text everywhere.
+    for m in _events(other, "plan:update"):
+        bob.receive(m["update"])
+    assert str(bob) == str(alice) == "Pendant la panne."

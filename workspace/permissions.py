@@ -88,6 +88,17 @@ def membership_of(user, project):
     return cache[key]
 
 
+def remember_membership(user, project, membership) -> None:
+    """Prime the request's cache with ``membership`` (``None``: not a member) of ``user`` in
+    ``project``, loaded by the caller in the same query as the project, so :func:`can` asks
+    the database nothing more (the hot path of the live plan edits)."""
+    if membership is not None and (
+        membership.user_id != user.id or membership.project_id != project.id
+    ):
+        raise ValueError("the membership of someone else, or of another project")
+    g.setdefault("_memberships", {})[(user.id, project.id)] = membership
+
+
 def roles_of(user, project) -> frozenset[str]:
     m = membership_of(user, project)
     return m.roles if m else frozenset()

@@ -26,8 +26,8 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
 from workspace.extensions import db, socketio
-from workspace.models import Project
-from workspace.permissions import can
+from workspace.models import Membership, Project
+from workspace.permissions import can, remember_membership
 from workspace.realtime.hub import _parse_project_id, project_room
 
 from . import crdt
@@ -51,12 +51,25 @@ def _section(data, permission: str):
         return None
     project_id = _parse_project_id(data)
     raw = data.get("section")
-    if not project_id or not isinstance(raw, int) or isinstance(raw, bool) or raw <= 0:
+    if not project_id or not isinstance(raw, int) or isinstance(raw, bool):
         return None
-    project = db.session.get(Project, project_id)
-    section = db.session.get(PlanSection, raw) if raw < 2**31 else None
-    if project is None or section is None or section.project_id != project.id:
+    if not 0 < raw < 2**31:
         return None
+    # The section, its project and the person's membership in one query: the permission
+    # check below then asks nothing more (this runs on every keystroke batch).
+    user_id = current_user.id
+    row = db.session.execute(
+        db.select(PlanSection, Project, Membership)
+        .join(Project, Project.id == PlanSection.project_id)
+        .outerjoin(
+            Membership, (Membership.project_id == Project.id) & (Membership.user_id == user_id)
+        )
+        .where(PlanSection.id == raw, Project.id == project_id)
+    ).first()
+    if row is None:
+        return None
+    section, project, membership = row
+    remember_membership(current_user, project, membership)
     if not can(current_user, project, permission):
         return None
     return project, section

@@ -149,3 +149,23 @@ def test_live_fragment(roles_project, login_as):
     r = login_as(people["adviser"]).get(f"/projects/{project.id}/members/list", headers=HTMX)
     assert r.status_code == 200 and 'data-live="members"' in r.text
     assert "<html" not in r.text
+
+
+def test_a_membership_loaded_with_the_project_answers_can_without_a_query(roles_project):
+    """``remember_membership`` primes the request's cache; someone else's is refused."""
+    import pytest
+    from flask import g
+
+    from workspace.permissions import can, remember_membership
+
+    project, people = roles_project
+    director, funder = people["director"], people["funder"]
+    mine = db.session.scalar(db.select(Membership).filter_by(user_id=director.id))
+    g.pop("_memberships", None)
+    remember_membership(director, project, mine)
+    remember_membership(funder, project, None)  # as if the join found no row
+    assert can(director, project, "project.view")
+    assert not can(funder, project, "project.view")  # the primed answer, not the database
+    with pytest.raises(ValueError):
+        remember_membership(funder, project, mine)
+    g.pop("_memberships", None)

@@ -276,3 +276,43 @@ def test_a_database_failure_is_an_error_ack_to_retry_and_nothing_is_lost(
     for m in _events(other, "plan:update"):
         bob.receive(m["update"])
     assert str(bob) == str(alice) == "Pendant la panne."
+
+
+def test_a_live_update_costs_a_fixed_handful_of_statements(plan, socket_for):
+    """The hot path of co-editing: the person, the section with its project and membership in
+    one query, the document's marks, the row; nothing per earlier update or per editor."""
+    from sqlalchemy import event
+
+    project, people, sections = plan
+    section = sections[0]
+    sc = socket_for(people["director"])
+    others = [socket_for(people[r]) for r in ("coordinator", "adviser")]
+    alice = Editor()
+    _join(sc, project, section, alice)
+    for other in others:
+        _join(other, project, section)
+    assert _send(sc, project, section, alice.type(0, "Premier. ")) == {"ok": True}
+
+    where = {"project": project.id, "section": section.id}  # read now: expired by commits
+
+    def statements_of_one_update() -> list[str]:
+        seen = []
+
+        def before(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            update = alice.type(alice.end, "Suite. ")
+            ack = sc.emit("plan:update", where | {"update": update}, callback=True)
+            assert ack == {"ok": True}
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return [s for s in seen if not s.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
+
+    first = statements_of_one_update()
+    for _ in range(10):
+        statements_of_one_update()
+    later = statements_of_one_update()
+    assert len(later) == len(first) <= 5, later
+    assert sum("membership" in s for s in later) == 1  # with the section, not on its own

@@ -109,10 +109,20 @@
       sendCursor();
     });
   }
+  // An update that builds on one this client never received (relayed by another process
+  // before this client joined, say) waits in Yjs' pending store; ask the server for what is
+  // missing, once the burst is over, rather than showing a text with a hole.
+  let gapTimer = null;
   socket.on("plan:update", function (msg) {
     if (msg.section !== section) return;
     Y.applyUpdate(ydoc, new Uint8Array(msg.update), "server");
     redrawCursors();
+    if (ydoc.store.pendingStructs && !gapTimer) {
+      gapTimer = window.setTimeout(function () {
+        gapTimer = null;
+        if (ydoc.store.pendingStructs && synced) join();
+      }, 300);
+    }
   });
   socket.on("disconnect", function () { synced = false; say(labels.offline); });
   document.addEventListener("coop:connect", join);

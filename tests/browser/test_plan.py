@@ -134,3 +134,26 @@ def test_the_plan_page_follows_others_live(page_for, live_server):
     writer.fill("input[name=title]", "Annexes")
     writer.get_by_role("button", name="Ajouter la section").click()
     expect(reader.locator(".plan-section h3", has_text="Annexes")).to_be_attached()  # twice live
+
+
+def test_an_update_arriving_before_the_one_it_follows_fills_the_gap(page_for, live_server):
+    """Another process relayed an update this browser never got, then one built on it: the
+    editor asks the server for what it lacks instead of keeping a text with a hole."""
+    from plugins.plan import crdt
+    from plugins.plan.realtime import plan_room
+    from tests.plugins.plan.conftest import Editor
+    from workspace.extensions import socketio
+
+    project, section, claire, karim, _julien = _plan()
+    page = page_for(karim)
+    _open(page, f"{live_server}/projects/{project.id}/plan/sections/{section.id}")
+    other = Editor()
+    first = other.type(0, "Première phrase. ")
+    second = other.type(other.end, "Seconde phrase.")
+    for update in (first, second):
+        crdt.apply_update(section.id, claire.id, update)
+    db.session.commit()
+    payload = {"section": section.id, "update": second}  # the first one never reaches it
+    socketio.emit("plan:update", payload, to=plan_room(project.id, section.id))
+    wait_until(page, HAS_ALL, ["Première phrase. Seconde phrase."])
+    expect(page.locator("#plan-sync")).to_have_text("Enregistré")

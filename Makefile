@@ -83,4 +83,4 @@ screenshots: dev chromium
 	COOPILOTE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshots.py -n 0
 
 clean:
-	rm -rf $(VENV) instance/coopilote.sqlite .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance/coopilote.sqlite instance/coopilote.sqlite-wal instance/coopilote.sqlite-shm .pytest_cache .ruff_cache

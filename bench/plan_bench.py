@@ -4,10 +4,12 @@
 
 Serves Coopilote in one process (Socket.IO, as bench/realtime_bench.py does), connects
 ``--editors`` Socket.IO clients that each keep a Yjs document (pycrdt) and type into the same
-section at about ten keystrokes a second each, spread over ``--client-procs`` processes (as
+section at about ten keystrokes a second each (each starts at a random instant and pauses
+50–150 ms between keystrokes, as people do), spread over ``--client-procs`` processes (as
 browsers are: one Python process for twenty clients would mostly measure its own queue).
 Measures, for every update, the time from its emission to its arrival at **every other**
-editor (p50/p99), checks that all editors and the server end with the same text, then opens
+editor (p50/p99); then all editors send one keystroke at the same instant (the worst burst:
+its slowest arrival); checks that all editors and the server end with the same text, then opens
 ``--documents`` sections holding about 5 kB of text each and reports the server's resident
 memory per open document. Prints a table for the README. Not a test: the numbers depend on
 the machine.
@@ -20,6 +22,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -37,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bench.realtime_bench import connect, free_port, rss_mb, wait_ready  # noqa: E402
 from bench.run import database, serve, workers_of  # noqa: E402
 
+PAUSE = 0.1  # seconds between keystrokes, on average
 ENV = os.environ | {"WORKSPACE_SECRET_KEY": "bench-secret", "WORKSPACE_ASYNC_MODE": "threading"}
 
 
@@ -123,40 +127,52 @@ def _key(update) -> str:
 
 
 def _typists(url, cookies, project, section, editors, keystrokes, barrier, out) -> None:
-    """One client process: its share of the editors type, then wait for everyone's updates.
+    """One client process: its share of the editors type, then send one keystroke each at the
+    same instant as every other process's, then wait for everyone's updates.
 
-    Puts ``{sent, arrivals, texts}`` on ``out``: when each of its updates left, when each
-    update reached each of its editors (the monotonic clock is the machine's, so times from
-    several processes compare), and its editors' final texts."""
+    Puts ``{sent, burst, arrivals, texts}`` on ``out``: when each of its updates left (typing,
+    then the burst), when each update reached each of its editors (the monotonic clock is the
+    machine's, so times from several processes compare), and its editors' final texts."""
     arrivals: dict[str, list[float]] = {}
     lock = threading.Lock()
     people = [Editor(url, c, project, section, arrivals, lock) for c in cookies]
     sent: dict[str, float] = {}
+    burst: dict[str, float] = {}
 
-    def typist(ed: Editor, n: int) -> None:
+    def typist(ed: Editor, n: str) -> None:
+        rng = random.Random(n)
+        time.sleep(rng.uniform(0, PAUSE))  # people do not start on the same millisecond
         for k in range(keystrokes):
             update, at = ed.type(f"{n}.{k} ")
             with lock:
                 sent[_key(update)] = at
-            time.sleep(0.1)
+            time.sleep(rng.uniform(0.5 * PAUSE, 1.5 * PAUSE))
 
-    barrier.wait()  # everyone connected and joined: start typing together
-    threads = [
-        threading.Thread(target=typist, args=(ed, f"{os.getpid()}-{n}"))
-        for n, ed in enumerate(people)
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    expected = (editors - 1) * keystrokes  # each editor hears every other editor's updates
+    def burster(ed: Editor, n: str) -> None:
+        update, at = ed.type(f"{n}.! ")
+        with lock:
+            burst[_key(update)] = at
+
+    for work in (typist, burster):
+        barrier.wait()  # everyone connected and joined (then: done typing): start together
+        threads = [
+            threading.Thread(target=work, args=(ed, f"{os.getpid()}-{n}"))
+            for n, ed in enumerate(people)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    # Each editor hears every other editor's updates.
+    expected = (editors - 1) * (keystrokes + 1)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         with lock:
             if all(ed.received >= expected for ed in people):
                 break
         time.sleep(0.05)
-    out.put({"sent": sent, "arrivals": arrivals, "texts": [str(ed.text) for ed in people]})
+    texts = [str(ed.text) for ed in people]
+    out.put({"sent": sent, "burst": burst, "arrivals": arrivals, "texts": texts})
     for ed in people:
         ed.sc.disconnect()
 
@@ -181,19 +197,22 @@ def fan_out(data, url: str, editors: int, keystrokes: int, procs: int) -> dict:
     for child in children:
         child.join(timeout=10)
     sent: dict[str, float] = {}
+    burst: dict[str, float] = {}
     arrivals: dict[str, list[float]] = {}
     texts: set[str] = set()
     for r in results:
         sent |= r["sent"]
+        burst |= r["burst"]
         for key, times in r["arrivals"].items():
             arrivals.setdefault(key, []).extend(times)
         texts |= set(r["texts"])
-    latencies, lost = [], 0
-    for key, at in sent.items():
-        got = arrivals.get(key, [])
-        lost += editors - 1 - len(got)
-        if got:
-            latencies.append((max(got) - at) * 1000)
+    latencies, burst_latencies, lost = [], [], 0
+    for updates, into in ((sent, latencies), (burst, burst_latencies)):
+        for key, at in updates.items():
+            got = arrivals.get(key, [])
+            lost += editors - 1 - len(got)
+            if got:
+                into.append((max(got) - at) * 1000)
     late = Editor(url, data["cookies"][0], data["project"], section, {}, threading.Lock())
     converged = len(texts) == 1 and texts == {str(late.text)}
     late.sc.disconnect()
@@ -202,6 +221,7 @@ def fan_out(data, url: str, editors: int, keystrokes: int, procs: int) -> dict:
         "updates": len(sent),
         "p50": statistics.median(latencies),
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "burst_max": max(burst_latencies),
         "lost": lost,
         "converged": converged,
         "chars": len(texts.pop()) if len(texts) == 1 else -1,
@@ -284,6 +304,9 @@ def main() -> None:
     print("| measure | value |")
     print("|---|---:|")
     print(f"| update fan-out p50 / p99 | {fan['p50']:.1f} / {fan['p99']:.1f} ms |")
+    print(
+        f"| all {args.editors} at the same instant: slowest arrival | {fan['burst_max']:.1f} ms |"
+    )
     print(f"| updates lost | {fan['lost']} |")
     print(
         f"| CPU while typing, server / the {args.editors} clients (1.0 = one core) | "

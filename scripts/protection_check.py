@@ -46,6 +46,8 @@ EXCLUDE = [
     ".git",
     "__pycache__",
     "*.sqlite",
+    "*.sqlite-wal",
+    "*.sqlite-shm",
     "instance",
     "test-artifacts",
     "node_modules",

@@ -114,6 +114,7 @@ def on_update(data):
     socketio.emit(
         "plan:update", payload, to=plan_room(project.id, section.id), skip_sid=request.sid
     )
+    socketio.sleep(0)  # let the sockets' writers send it before the database work below
     try:
         crdt.store(section.id, current_user.id, merged)
         ops.record_edit(section, current_user)

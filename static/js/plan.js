@@ -192,6 +192,76 @@
     });
   }
 
+  // -- Passages the discussion quotes: highlighted in the text (CSS Custom Highlights, the
+  // document itself is untouched); a quote in a comment selects its passage when activated,
+  // or says that the passage is no longer in the text. Found again after every change. ------
+  const side = document.querySelector(".plan-side");
+  const canHighlight = !!(window.CSS && CSS.highlights && window.Highlight);
+  function passageOf(quote) {
+    const words = quote.textContent.replace(/[«»…]/g, " ").trim().split(/\s+/).filter(Boolean);
+    if (!words.length) return null;
+    const pattern = new RegExp(words.map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("\\s+"));
+    const found = pattern.exec(quill.getText());
+    return found ? { index: found.index, length: found[0].length } : null;
+  }
+  function domRange(range) {
+    const ends = quill.selection && quill.selection.rangeToNative
+      ? quill.selection.rangeToNative(range) : null;
+    if (!ends || !ends[0] || !ends[2]) return null;
+    const dom = document.createRange();
+    dom.setStart(ends[0], ends[1]);
+    dom.setEnd(ends[2], ends[3]);
+    return dom;
+  }
+  function markQuotes() {
+    if (!side) return;
+    const ranges = [];
+    side.querySelectorAll(".comment-body > blockquote").forEach(function (quote) {
+      const range = passageOf(quote);
+      quote.classList.add("plan-quote-link");
+      quote.classList.toggle("is-gone", !range);
+      quote.tabIndex = 0;
+      quote.setAttribute("role", "button");
+      quote.title = range ? labels.showPassage : labels.passageGone;
+      const dom = range && domRange(range);
+      if (dom) ranges.push(dom);
+    });
+    if (canHighlight) CSS.highlights.set("plan-quoted", new Highlight(...ranges));
+  }
+  function showPassage(quote) {
+    const range = passageOf(quote);
+    if (!range) { markQuotes(); return; }
+    quill.setSelection(range.index, range.length, "user");
+    const dom = domRange(range);
+    if (dom) {
+      if (canHighlight) CSS.highlights.set("plan-quoted-current", new Highlight(dom));
+      const at = dom.startContainer.parentElement;
+      if (at) at.scrollIntoView({ block: "center", behavior: "smooth" });
+    }
+  }
+  if (side) {
+    side.addEventListener("click", function (event) {
+      const quote = event.target.closest(".comment-body > blockquote");
+      if (quote) showPassage(quote);
+    });
+    side.addEventListener("keydown", function (event) {
+      const quote = event.target.closest(".comment-body > blockquote");
+      if (quote && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        showPassage(quote);
+      }
+    });
+    let quoteTimer = null;
+    const later = function () {
+      if (!quoteTimer) quoteTimer = window.setTimeout(function () { quoteTimer = null; markQuotes(); }, 150);
+    };
+    quill.on("text-change", later);
+    new MutationObserver(later).observe(side, { childList: true, subtree: true });
+    later();
+  }
+
   let lastRange = null;
   let cursorTimer = null;
   function sendCursor() {

@@ -3,6 +3,8 @@ person sees both edits and their carets live, and edits typed offline merge on r
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from playwright.sync_api import expect
 
@@ -113,6 +115,28 @@ def test_an_adviser_comments_a_passage(page_for, live_server):
     adviser.click("form[data-comment-form] button[type=submit]")
     expect(adviser.locator("article.comment blockquote")).to_contain_text("astreinte commune")
     expect(writer.locator("article.comment")).to_contain_text("À chiffrer avant la signature.")
+    # The passage is highlighted in everyone's text (without touching the document); the
+    # quote leads to it.
+    for page in (writer, adviser):
+        wait_until(page, HIGHLIGHTED, "astreinte commune")
+    screenshot(adviser, "plan-quoted-passage")
+    writer.evaluate("() => Coop.planEditor.setSelection(0, 0, 'user')")
+    quote = writer.locator("article.comment blockquote")
+    expect(quote).to_have_attribute("title", "Voir ce passage dans le texte")
+    quote.click()
+    assert writer.evaluate("() => Coop.planEditor.getSelection()") == {"index": 4, "length": 17}
+    assert _text(writer) == "Une astreinte commune aux trois services."  # nothing written
+    # Rewritten by a director: the quote says the passage is gone, nothing is highlighted.
+    writer.evaluate("() => Coop.planEditor.deleteText(4, 10, 'user')")  # « astreinte »
+    expect(quote).to_have_class(re.compile(r"\bis-gone\b"))
+    expect(quote).to_have_attribute("title", "Ce passage n'est plus dans le texte.")
+    wait_until(adviser, "() => CSS.highlights.get('plan-quoted').size === 0")
+
+
+HIGHLIGHTED = """(passage) => {
+  const marks = CSS.highlights.get('plan-quoted');
+  return !!marks && marks.size === 1 && [...marks][0].toString() === passage;
+}"""
 
 
 def test_the_plan_page_follows_others_live(page_for, live_server):

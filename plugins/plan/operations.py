@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from workspace.events import publish
 from workspace.extensions import db
-from workspace.models import Activity, Project, utcnow
+from workspace.models import Activity, Project, User, utcnow
 
 from . import catalog, crdt, render
 from .models import PlanContent, PlanSection, Status
@@ -165,9 +165,7 @@ def record_edit(section: PlanSection, actor) -> None:
     Called on every keystroke batch: a per-process note of the last entry spares the query
     while it is recent (another process may have logged since: the query decides then)."""
     key, now = (section.id, actor.id), utcnow()
-    if len(_logged) > 10_000:
-        _logged.clear()  # a note is only a shortcut: the query below decides
-    if (noted := _logged.get(key)) is not None and now - noted < EDIT_LOG_EVERY:
+    if _noted_recently(key, now):
         return
     recent = db.session.scalar(
         db.select(Activity.created_at)
@@ -183,6 +181,23 @@ def record_edit(section: PlanSection, actor) -> None:
     summary = _l("a modifié la section « %(t)s »", t=section.title)
     _publish("edited", section_project(section), actor, summary, section)
     _logged[key] = now
+
+
+def record_edit_of(section_id: int, user_id: int) -> None:
+    """:func:`record_edit` from ids: the section and the person are read only when an entry
+    may be due (the live updates' writer, ``batch.py``, knows only ids)."""
+    if _noted_recently((section_id, user_id), utcnow()):
+        return
+    section, actor = db.session.get(PlanSection, section_id), db.session.get(User, user_id)
+    if section is not None and actor is not None:
+        record_edit(section, actor)
+
+
+def _noted_recently(key: tuple[int, int], now) -> bool:
+    if len(_logged) > 10_000:
+        _logged.clear()  # a note is only a shortcut: the query decides
+    noted = _logged.get(key)
+    return noted is not None and now - noted < EDIT_LOG_EVERY
 
 
 #: (section id, user id) → when this process last saw a ``plan:edited`` entry for them.

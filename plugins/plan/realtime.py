@@ -5,7 +5,8 @@
   server lacks, e.g. edits made offline) and whether it may write (``editable``).
 - ``plan:update`` ``{project, section, update}`` → checked (``plan.edit``, a section not
   validated, a well-formed update of reasonable size) and merged, sent to the others in the
-  room as ``plan:update``, then stored and committed before the ack.
+  room as ``plan:update``, then stored and committed (``batch.py``: with the updates that
+  arrived beside it) before the ack.
 - ``plan:awareness`` ``{project, section, cursor}`` → the caret or selection (Yjs relative
   positions) relayed to the others with the sender's name, organisation and colour, taken
   from the server, never from the client.
@@ -30,8 +31,7 @@ from workspace.models import Membership, Project
 from workspace.permissions import can, remember_membership
 from workspace.realtime.hub import _parse_project_id, project_room
 
-from . import crdt
-from . import operations as ops
+from . import batch, crdt
 from .models import PlanSection
 
 MAX_CURSOR = 2000  # bytes of JSON: two relative positions
@@ -115,14 +115,7 @@ def on_update(data):
         "plan:update", payload, to=plan_room(project.id, section.id), skip_sid=request.sid
     )
     socketio.sleep(0)  # let the sockets' writers send it before the database work below
-    try:
-        crdt.store(section.id, current_user.id, merged)
-        ops.record_edit(section, current_user)
-        db.session.commit()
-    except Exception:  # the database, say: the editor keeps the update and syncs again
-        db.session.rollback()
-        crdt.forget(section.id)  # the copy holds an update the database does not
-        current_app.logger.exception("plan:update failed (section %s)", section.id)
+    if not batch.store(section.id, current_user.id, merged):
         message = _("Modification non enregistrée pour l'instant : nouvel essai dans un instant.")
         return _refuse(message) | {"retry": True}
     return {"ok": True}

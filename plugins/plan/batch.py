@@ -55,9 +55,14 @@ def _queue() -> _Queue:
 def store(section_id: int, user_id: int, merged: crdt.Merged) -> bool:
     """Store one merged update with those queued beside it; True once committed.
 
-    Ends the caller's transaction first (its reads are done): a handler waiting for the
-    writer holds no database connection."""
-    db.session.rollback()
+    Ends the caller's transaction first: a handler waiting for the writer holds no database
+    connection. Committed, not rolled back: a first merge may have created the section's
+    content row."""
+    try:
+        db.session.commit()
+    except Exception:  # the database: the batch will tell (and the sender will retry)
+        db.session.rollback()
+        current_app.logger.exception("plan update: ending the read transaction failed")
     queue, mine = _queue(), _Pending(section_id, user_id, merged)
     with queue.lock:
         queue.pending.append(mine)

@@ -178,6 +178,7 @@ def _notify(project, author, comment, c, obj, mentioned, parent) -> None:
         _l("%(name)s vous a mentionné dans « %(label)s »", name=author.name, label=label),
         url,
         author,
+        comment.body,
     )
     if parent is None:
         return
@@ -195,6 +196,7 @@ def _notify(project, author, comment, c, obj, mentioned, parent) -> None:
         _l("%(name)s a répondu dans « %(label)s »", name=author.name, label=label),
         url,
         author,
+        comment.body,
     )
 
 

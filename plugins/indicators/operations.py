@@ -253,6 +253,7 @@ def review(
             "decision": decision.value,
             "indicator": indicator.id,
             "review": row.id,
+            "detail": text,
         },
     )
     return row
@@ -287,7 +288,13 @@ def answer(review_row: Review, actor, text: str) -> ReviewReply:
         _l("a répondu à la question sur « %(name)s »", name=indicator.name),
         object_id=(m or indicator).id,
         keys=_keys(indicator, m),
-        data={"url": _url(indicator, m), "indicator": indicator.id, "review": review_row.id},
+        data={
+            "url": _url(indicator, m),
+            "indicator": indicator.id,
+            "review": review_row.id,
+            "asked_by": review_row.reviewer_id,  # told of the answer
+            "detail": text,
+        },
     )
     return reply
 

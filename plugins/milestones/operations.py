@@ -66,7 +66,8 @@ def _check_state(m: Milestone, action: str) -> None:
         )
 
 
-def _publish(verb: str, m: Milestone, actor, summary) -> None:
+def _publish(verb: str, m: Milestone, actor, summary, detail: str = "") -> None:
+    """``detail``: what the adviser wrote with a decision (the notifications quote it)."""
     publish(
         f"milestone:{verb}",
         _project(m),
@@ -74,7 +75,7 @@ def _publish(verb: str, m: Milestone, actor, summary) -> None:
         summary,
         object_id=m.id,
         keys=[f"milestone:{m.id}", "milestones"],
-        data={"url": milestone_url(m), "status": m.status},
+        data={"url": milestone_url(m), "status": m.status, "detail": detail},
     )
 
 
@@ -234,7 +235,8 @@ def validate(m: Milestone, actor, comment: str = "") -> MilestoneReview:
     m.status = Status.VALIDATED.value
     review = _record(m, actor, Decision.VALIDATED, comment)
     db.session.flush()
-    _publish("validated", m, actor, _l("a validé le jalon « %(title)s »", title=m.title))
+    summary = _l("a validé le jalon « %(title)s »", title=m.title)
+    _publish("validated", m, actor, summary, comment)
     _advance_stage(m, actor)
     return review
 
@@ -256,9 +258,8 @@ def send_back(m: Milestone, actor, reason: str) -> MilestoneReview:
     m.status = Status.RETURNED.value
     review = _record(m, actor, Decision.RETURNED, reason)
     db.session.flush()
-    _publish(
-        "returned", m, actor, _l("a renvoyé le jalon « %(title)s » à reprendre", title=m.title)
-    )
+    summary = _l("a renvoyé le jalon « %(title)s » à reprendre", title=m.title)
+    _publish("returned", m, actor, summary, reason)
     return review
 
 

@@ -48,6 +48,40 @@ def test_mention_notifies_emails_and_pushes(login_as, socket_for):
     assert push["type"] == "notification" and push["id"] == n.id
     html = f'<span class="mention" data-user="{adviser.id}">'
     assert html in c["html"]
+    # What was said travels with it: under the headline, and quoted in the e-mail.
+    assert n.detail == f"Peux-tu regarder @{adviser.name} ?"
+    assert f"> Peux-tu regarder @{adviser.name} ?" in mail["body"]
+    page = login_as(adviser).get("/notifications/")
+    assert f'<span class="notification-detail">Peux-tu regarder @{adviser.name} ?' in page.text
+
+
+def test_a_decision_s_reason_is_quoted_in_the_e_mail_and_the_digest(app, login_as):
+    from plugins.milestones import operations as milestones
+    from plugins.milestones.models import Milestone
+
+    project, people = project_with_roles()
+    set_preference(people["coordinator"].id, "milestone_decided", "digest")
+    m = Milestone(project_id=project.id, title="Convention signée", status="submitted")
+    db.session.add(m)
+    db.session.flush()
+    reason = "Il manque la signature de Soins du Comtat.\nÀ joindre au jalon."
+    with app.test_request_context():
+        milestones.send_back(m, people["adviser"], reason)
+    db.session.commit()
+    [mail] = [x for x in read_outbox() if x["to"] == people["director"].email]
+    assert "> Il manque la signature de Soins du Comtat.\n> À joindre au jalon." in mail["body"]
+    today = notif.datetime.now(notif.PARIS).date().isoformat()
+    result = app.test_cli_runner().invoke(args=["digest", "send", "--date", today])
+    assert "1 sent" in result.output, result.output
+    [digest] = [x for x in read_outbox() if x["to"] == people["coordinator"].email]
+    said = "> Il manque la signature de Soins du Comtat. À joindre au jalon."
+    assert said in digest["body"]
+
+
+def test_a_long_detail_is_cut_with_an_ellipsis():
+    project, people = project_with_roles()
+    [n] = notif.notify([people["director"].id], "mention", project, "x", detail="é" * 3000)
+    assert len(n.detail) == notif.DETAIL_MAX and n.detail.endswith("…")
 
 
 def test_a_name_shared_by_two_members_mentions_both(login_as):
@@ -118,6 +152,11 @@ EVENTS = [
     ("milestone:validated", {}, ["coordinator", "director"], "milestone_decided"),
     ("milestone:returned", {}, ["coordinator", "director"], "milestone_decided"),
     ("measurement:questioned", {}, ["coordinator", "director"], "measurement_questioned"),
+    ("indicator:questioned", {}, ["coordinator", "director"], "measurement_questioned"),
+    ("measurement:created", {}, ["evaluator"], "measurement_to_review"),
+    ("measurement:updated", {}, ["evaluator"], "measurement_to_review"),
+    ("measurement:answered", {"asked_by": "evaluator"}, ["evaluator"], "question_answered"),
+    ("indicator:answered", {"asked_by": "evaluator"}, ["evaluator"], "question_answered"),
     ("funding:repayable", {}, ["funder"], "aid_repayable"),
     (
         "task:assigned",

@@ -27,6 +27,7 @@ from workspace.extensions import db
 from workspace.models import IdMixin, Membership, Project, User, UTCDateTime, utcnow
 
 PARIS = ZoneInfo("Europe/Paris")
+DETAIL_MAX = 2000  # characters of the comment or decision kept with a notification
 
 #: kind → (label, default channel). Channels: app (in-app only), email (in-app + email now),
 #: digest (in-app + daily digest), off (nothing).
@@ -36,6 +37,8 @@ KINDS = {
     "milestone_submitted": (_l("Jalon soumis à validation (conseil)"), "email"),
     "milestone_decided": (_l("Jalon validé ou renvoyé (direction)"), "email"),
     "measurement_questioned": (_l("Mesure questionnée (direction)"), "app"),
+    "measurement_to_review": (_l("Mesure à examiner (évaluation)"), "digest"),
+    "question_answered": (_l("Réponse à une question que j'ai posée (évaluation)"), "email"),
     "task_assigned": (_l("Tâche qui m'est attribuée"), "app"),
     "member_joined": (_l("Invitation acceptée"), "app"),
     "aid_repayable": (_l("Aide à rembourser (financeur)"), "email"),
@@ -65,6 +68,8 @@ class Notification(IdMixin, db.Model):
     text: Mapped[str] = mapped_column(String(600))
     text_en: Mapped[str] = mapped_column(String(600), default="")
     url: Mapped[str] = mapped_column(String(500), default="")
+    #: What was said: the comment, the question, the answer, the reason of a decision.
+    detail: Mapped[str] = mapped_column(String(DETAIL_MAX), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -128,10 +133,14 @@ def _render(text) -> tuple[str, str]:
     return out[0], out[1]
 
 
-def notify(user_ids, kind: str, project: Project | None, text, url: str = "", actor=None) -> list:
+def notify(
+    user_ids, kind: str, project: Project | None, text, url: str = "", actor=None, detail=""
+) -> list:
     """Notify each user (actor excluded) in the current transaction; deliver after commit.
 
-    ``text`` is a lazy French string (rendered in French and English now).
+    ``text`` is a lazy French string (rendered in French and English now); ``detail`` what
+    was said, as written (a comment, a question, the reason of a decision): shown under the
+    headline and quoted in the e-mail.
     """
     actor_id = getattr(actor, "id", None)
     wanted = sorted({int(u) for u in user_ids if u and int(u) != actor_id})
@@ -154,6 +163,7 @@ def notify(user_ids, kind: str, project: Project | None, text, url: str = "", ac
             text=fr,
             text_en=en,
             url=(url or "")[:500],
+            detail=_excerpt(detail),
         )
         db.session.add(n)
         db.session.flush()
@@ -165,13 +175,21 @@ def notify(user_ids, kind: str, project: Project | None, text, url: str = "", ac
     return created
 
 
+def _excerpt(detail) -> str:
+    detail = str(detail or "").strip()
+    return detail if len(detail) <= DETAIL_MAX else detail[: DETAIL_MAX - 1] + "…"
+
+
 def _mail(user: User, n: Notification) -> tuple[str, str]:
     """Subject and body of an immediate email, in the recipient's language."""
     lang = user.locale if user.locale in ("fr", "en") else "fr"
     text = n.text_for(lang)
     with force_locale(lang):
         subject = _("[Coopilote] %(text)s", text=text[:120])
-        body = _("%(text)s\n\nVoir : %(url)s", text=text, url=absolute(n.url))
+        body = text
+        if n.detail:
+            body += "\n\n" + "\n".join(f"> {line}".rstrip() for line in n.detail.splitlines())
+        body += "\n\n" + _("Voir : %(url)s", url=absolute(n.url))
         body += "\n\n" + _(
             "Vos préférences de notification : %(url)s", url=absolute("/notifications/preferences")
         )
@@ -222,6 +240,11 @@ RULES = {
     "milestone:validated": ("milestone_decided", lambda p, e: _members(p, "director")),
     "milestone:returned": ("milestone_decided", lambda p, e: _members(p, "director")),
     "measurement:questioned": ("measurement_questioned", lambda p, e: _members(p, "director")),
+    "indicator:questioned": ("measurement_questioned", lambda p, e: _members(p, "director")),
+    "measurement:created": ("measurement_to_review", lambda p, e: _members(p, "evaluator")),
+    "measurement:updated": ("measurement_to_review", lambda p, e: _members(p, "evaluator")),
+    "measurement:answered": ("question_answered", lambda p, e: [e.data.get("asked_by")]),
+    "indicator:answered": ("question_answered", lambda p, e: [e.data.get("asked_by")]),
     "task:assigned": ("task_assigned", lambda p, e: e.data.get("assignees") or []),
     "member:joined": ("member_joined", lambda p, e: [e.data.get("invited_by")]),
     "funding:repayable": ("aid_repayable", lambda p, e: _members(p, "funder")),
@@ -241,4 +264,5 @@ def on_project_event(project, event) -> None:
     # The event summary is already rendered in both languages ("a validé le jalon « X »").
     text = (f"{who} {event.summary['fr']}".strip(), f"{who} {event.summary['en']}".strip())
     actor = db.session.get(User, event.actor_id) if event.actor_id else None
-    notify(recipients(project, event), kind, project, text, event.data.get("url", ""), actor)
+    url, detail = event.data.get("url", ""), event.data.get("detail", "")
+    notify(recipients(project, event), kind, project, text, url, actor, detail)

@@ -66,11 +66,12 @@ def _digest_mail(user: User, day: date, items: list[Notification]) -> tuple[str,
         for n in items:
             groups.setdefault(n.project.name if n.project else _("Général"), []).append(n)
         for name, group in groups.items():
-            lines += [
-                "",
-                f"== {name} ==",
-                *(f"- {n.text}  {absolute(n.url)}".rstrip() for n in group),
-            ]
+            lines += ["", f"== {name} =="]
+            for n in group:
+                lines.append(f"- {n.text}  {absolute(n.url)}".rstrip())
+                if n.detail:  # what was said, on one line: the e-mail of each one has it whole
+                    said = " ".join(n.detail.split())
+                    lines.append(f"  > {said[:300]}{'…' if len(said) > 300 else ''}")
         lines += [
             "",
             _("Préférences : %(url)s", url=absolute(url_for("notifications.preferences_page"))),

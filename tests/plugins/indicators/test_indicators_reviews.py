@@ -4,6 +4,7 @@ import pytest
 
 from plugins.indicators.models import Indicator, Measurement, Review, ReviewReply
 from workspace.extensions import db
+from workspace.notifications.mail import read_outbox
 
 
 def murl(project, ind, m, rest):
@@ -80,9 +81,42 @@ def test_question_requires_text_and_directors_answer(setup, login_as, emitted):
     assert r.status_code == 200 and "Congés d&#39;été" in r.text
     assert emitted[-1]["type"] == "measurement:answered"
     assert db.session.scalar(db.select(ReviewReply)).text == "Congés d'été : planning joint."
+    # The directors were told of the question, the evaluator of the answer — with the words.
+    asked = _notifications(people["director"], "measurement_questioned")
+    assert [n.detail for n in asked] == ["D'où vient ce chiffre ?"]
+    [told] = _notifications(people["evaluator"], "question_answered")
+    assert told.detail == "Congés d'été : planning joint." and told.channel == "email"
+    assert told.url.startswith(f"/projects/{project.id}/indicators/{ind.id}")
+    [mail] = [x for x in read_outbox() if x["to"] == people["evaluator"].email]
+    assert "> Congés d'été : planning joint." in mail["body"]
     # The answer form is gone once the evaluator accepts.
     ev.post(murl(project, ind, m, "review"), data={"decision": "accepted"})
     assert db.session.get(Measurement, m.id).review_status == "accepted"
+
+
+def _notifications(user, kind: str) -> list:
+    from workspace.notifications.center import Notification
+
+    rows = db.select(Notification).filter_by(user_id=user.id, kind=kind)
+    return list(db.session.scalars(rows.order_by(Notification.id)))
+
+
+def test_a_measurement_entered_or_changed_awaits_the_evaluator(roles_project, login_as):
+    from tests.plugins.indicators.conftest import make_indicator, make_measurement
+
+    project, people = roles_project
+    ind = make_indicator(project, people["director"])
+    m = make_measurement(ind, people["director"])
+    db.session.commit()
+    [entered] = _notifications(people["evaluator"], "measurement_to_review")
+    assert entered.channel == "digest" and entered.url.endswith(f"#measurement-{m.id}")
+    assert _notifications(people["director"], "measurement_to_review") == []
+    r = login_as(people["director"]).post(
+        f"/projects/{project.id}/indicators/{ind.id}/measurements/{m.id}/edit",
+        data={"value": "91", "comment": "Corrigé", "version": str(m.version)},
+    )
+    assert r.status_code == 302, r.text
+    assert len(_notifications(people["evaluator"], "measurement_to_review")) == 2
 
 
 def test_reject_requires_a_reason(setup, login_as):

@@ -14,6 +14,7 @@ from . import views_settings, views_tasks  # noqa: F401 - register the routes
 from .api import api_bp
 from .demo import demo
 from .hooks import (
+    awaiting,
     milestone_links,
     my_projects_top,
     on_project_created,
@@ -57,6 +58,7 @@ plugin = Plugin(
     ],
     hooks={
         "admin_tabs": admin_tabs,
+        "awaiting": awaiting,
         "milestone_links": milestone_links,
         "my_projects_top": my_projects_top,
         "project_form_fields": project_form_fields,

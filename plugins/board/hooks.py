@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from workspace.extensions import db
 from workspace.permissions import can
 
+from .lookups import today
 from .models import BoardColumn, Task
 from .operations import task_url
 from .setup import apply_template, ensure_columns, template_choices
@@ -62,26 +63,54 @@ def milestone_links(project, milestone_id) -> str | None:
     )
 
 
-def my_projects_top() -> str | None:
-    """A link to “Mes tâches” with the number of open tasks assigned to me."""
-    if not current_user.is_authenticated:
-        return None
-    from workspace.models import Membership, User
+def _my_open_tasks(user, project_ids: list[int]):
+    """``(open, overdue)`` counts of the tasks assigned to ``user`` in these projects."""
+    from workspace.models import User
 
-    mine = select(Membership.project_id).where(Membership.user_id == current_user.id)
-    count = db.session.scalar(
-        select(func.count(Task.id))
+    late = Task.due_date < today()
+    return db.session.execute(
+        select(func.count(Task.id), func.count(Task.id).filter(late))
         .join(BoardColumn, BoardColumn.id == Task.column_id)
         .where(
             Task.archived.is_(False),
             BoardColumn.done.is_(False),
-            Task.project_id.in_(mine),
-            Task.assignees.any(User.id == current_user.id),
+            Task.project_id.in_(project_ids),
+            Task.assignees.any(User.id == user.id),
         )
-    )
+    ).one()
+
+
+def my_projects_top(projects=(), **_kw) -> str | None:
+    """« Mes tâches » with the number of open tasks assigned to me — for who has some, or
+    may work on tasks in one of ``projects`` (an adviser or a funder has no such page)."""
+    if not current_user.is_authenticated:
+        return None
+    count, _late = _my_open_tasks(current_user, [p.id for p in projects])
+    if not count and not any(can(current_user, p, "board.edit") for p in projects):
+        return None
     return render_template(
         "board/_my_tasks_link.html", count=count, url=url_for("board_mine.index")
     )
+
+
+def awaiting(user, projects) -> list:
+    """« Ce qui vous attend »: my open tasks, the overdue ones counted."""
+    from flask_babel import gettext, ngettext
+
+    from workspace.projects.awaiting import Awaiting
+
+    count, late = _my_open_tasks(user, [p.id for p in projects])
+    if not count:
+        return []
+    text = ngettext(
+        "%(num)d tâche ouverte vous est attribuée",
+        "%(num)d tâches ouvertes vous sont attribuées",
+        count,
+    )
+    if late:
+        text += gettext(", dont %(n)d en retard", n=late)
+    tone = "danger" if late else "info"
+    return [Awaiting(text, url_for("board_mine.index"), "kanban", count, tone=tone)]
 
 
 def project_form_fields(project, form) -> str | None:

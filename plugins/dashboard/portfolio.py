@@ -47,6 +47,6 @@ def portfolio():
     return render_template("dashboard/portfolio.html", rows=rows, sort=sort)
 
 
-def my_projects_link() -> str:
+def my_projects_link(**_kw) -> str:
     """Hook ``my_projects_top``: a link to the portfolio on the "my projects" page."""
     return render_template("dashboard/_portfolio_link.html")

@@ -15,6 +15,7 @@ from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
 from . import exports, hooks, report, views_measurements  # noqa: F401 - registers the routes
 from .api import api_bp
+from .awaiting import awaiting
 from .demo import demo
 from .views import bp
 
@@ -71,6 +72,7 @@ plugin = Plugin(
         ),
     ],
     hooks={
+        "awaiting": awaiting,
         "report_sections": report.report_sections,
         "calendar_items": hooks.calendar_items,
         "portfolio_alerts": hooks.portfolio_alerts,

@@ -4,7 +4,7 @@ section is in report.py)."""
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from workspace.extensions import db
 
@@ -46,18 +46,34 @@ def portfolio_alerts(project) -> list[dict]:
     off = sum(r.status == st.OFF_TRACK for r in rows)
     if off:
         alerts.append(
-            {"text": _("%(n)d indicateur(s) en retard", n=off), "url": url, "level": "danger"}
+            {
+                "text": ngettext(
+                    "%(num)d indicateur en retard", "%(num)d indicateurs en retard", off
+                ),
+                "url": url,
+                "level": "danger",
+            }
         )
     late = sum(i["overdue"] for i in queries.due_items(project, rows))
     if late:
         alerts.append(
-            {"text": _("%(n)d mesure(s) à saisir en retard", n=late), "url": url, "level": "warn"}
+            {
+                "text": ngettext(
+                    "%(num)d mesure à saisir en retard", "%(num)d mesures à saisir en retard", late
+                ),
+                "url": url,
+                "level": "warn",
+            }
         )
     questions = sum(r.open_questions for r in rows)
     if questions:
         alerts.append(
             {
-                "text": _("%(n)d question(s) de l'évaluation en attente", n=questions),
+                "text": ngettext(
+                    "%(num)d question de l'évaluation en attente",
+                    "%(num)d questions de l'évaluation en attente",
+                    questions,
+                ),
                 "url": url,
                 "level": "warn",
             }

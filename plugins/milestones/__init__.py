@@ -15,10 +15,11 @@ from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
 from . import models  # noqa: F401 - the tables
 from .api import api_bp
+from .awaiting import awaiting, my_projects_top, portfolio_alerts
 from .demo import demo
 from .models import Milestone, Status
 from .operations import milestone_url
-from .public import feed_bp, my_projects_top, pending_bp
+from .public import feed_bp, pending_bp
 from .report import report_sections
 from .views import bp
 from .widgets import upcoming
@@ -85,6 +86,8 @@ plugin = Plugin(
         "milestone_choices": milestone_choices,
         "agreement_recorded": agreement_recorded,
         "my_projects_top": my_projects_top,
+        "awaiting": awaiting,
+        "portfolio_alerts": portfolio_alerts,
         "report_sections": report_sections,
     },
     styles=["css/milestones.css"],

@@ -118,12 +118,3 @@ def pending():
         projects=projects,
         adviser=is_adviser_somewhere(current_user),
     )
-
-
-def my_projects_top(**_kw):
-    """The « à valider » card on « Mes projets », for advisers only."""
-    if not getattr(current_user, "is_authenticated", False):
-        return None
-    if not is_adviser_somewhere(current_user):
-        return None
-    return render_template("milestones/_pending_top.html", count=len(pending_for(current_user)))

@@ -24,6 +24,7 @@ from . import (
 )
 from . import operations as ops
 from .api import api_bp
+from .awaiting import awaiting
 from .demo import demo
 from .models import PlanSection
 from .views import bp
@@ -57,6 +58,7 @@ plugin = Plugin(
     commentables=[
         Commentable("plan_section", _resolve, lambda s: s.title, ops.section_url, "plan.view")
     ],
+    hooks={"awaiting": awaiting},
     styles=["css/plan.css"],
     demo=demo,
     on_load=_on_load,

@@ -6,12 +6,14 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from workspace import operations
 from workspace.extensions import db, htmx
 from workspace.members.forms import ArchiveForm
 from workspace.models import Activity, Membership, Organisation, Project
 from workspace.permissions import requires
+from workspace.projects.awaiting import awaiting_for
 from workspace.projects.forms import ProjectForm
 from workspace.web.feedback import toast
 
@@ -56,8 +58,13 @@ def index():
         .join(Membership, Membership.project_id == Project.id)
         .where(Membership.user_id == current_user.id)
         .order_by(Project.archived, Project.name)
+        .options(selectinload(Project.partners))  # each card names them
     ).all()
-    return render_template("projects/index.html", rows=rows)
+    awaiting = awaiting_for(current_user, rows)
+    open_projects = [project for project, _m in rows if not project.archived]
+    return render_template(
+        "projects/index.html", rows=rows, awaiting=awaiting, open_projects=open_projects
+    )
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

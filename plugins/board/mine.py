@@ -15,8 +15,14 @@ root_bp = Blueprint("board_mine", __name__, template_folder="templates")
 @root_bp.route("/my/tasks")
 @login_required
 def index():
-    tasks = my_tasks(current_user)
+    """Per project: the open tasks, overdue ones on top, then by due date (none last); the
+    finished ones (in a « done » column) apart, folded."""
+    today = date.today()
     by_project: dict = {}
-    for t in tasks:
-        by_project.setdefault(t.project, []).append(t)
-    return render_template("board/mine.html", by_project=by_project, today=date.today())
+    for t in my_tasks(current_user):
+        open_, done = by_project.setdefault(t.project, ([], []))
+        (done if t.column.done else open_).append(t)
+    for open_, done in by_project.values():
+        open_.sort(key=lambda t: (not t.overdue(today), t.due_date is None, t.due_date, t.title))
+        done.sort(key=lambda t: t.title.lower())
+    return render_template("board/mine.html", by_project=by_project, today=today)

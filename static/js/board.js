@@ -235,9 +235,23 @@
     });
   }
 
-  function openPanel(taskId) {
+  // Opening a card puts it in the address (?task=N, one history entry): copying the address
+  // shares the card, Back closes it, Forward opens it again.
+  function openPanel(taskId, fromHistory) {
     window.htmx.ajax("GET", base + "tasks/" + taskId, { target: "#dialogs", swap: "innerHTML" });
+    if (fromHistory) return;
+    const url = new URL(window.location.href);
+    if (url.searchParams.get("task") === String(taskId)) return;
+    url.searchParams.set("task", taskId);
+    window.history.pushState({ coopTask: String(taskId) }, "", url);
   }
+  window.addEventListener("popstate", function (evt) {
+    const panel = document.getElementById("task-panel");
+    const wanted = evt.state && evt.state.coopTask;
+    if (wanted) { if (!panel || !panel.open || panel.dataset.task !== wanted) openPanel(wanted, true); return; }
+    if (panel && panel.open) { closingFromHistory = true; panel.close(); }
+  });
+  let closingFromHistory = false;
 
   // Quick add: clear the field after success and show the new card.
   board.addEventListener("htmx:afterRequest", function (evt) {
@@ -249,9 +263,13 @@
 
   // A panel rendered with the page (?task=42: a shared link) opens at once.
   document.querySelectorAll("dialog[data-autoshow]:not([open])").forEach(function (d) { d.showModal(); });
-  // Closing the panel: drop ?task= from the address so that a reload shows the board.
+  // Closing the panel: the address goes back to the board — the entry before the card when
+  // this page opened it, else (a shared link) ?task= dropped — so that a reload shows the board.
   document.addEventListener("close", function (evt) {
-    if (evt.target.id === "task-panel" && window.location.search.indexOf("task=") !== -1) {
+    if (evt.target.id !== "task-panel") return;
+    if (closingFromHistory) { closingFromHistory = false; return; }
+    if (window.history.state && window.history.state.coopTask) { window.history.back(); return; }
+    if (window.location.search.indexOf("task=") !== -1) {
       const url = new URL(window.location.href); url.searchParams.delete("task");
       window.history.replaceState(null, "", url);
     }

@@ -141,3 +141,29 @@ def test_move_dialog(page_for, live_server):
     assert max_seen(page) == {card_id: 1}  # never twice, even for a moment
     db.session.expire_all()
     assert ops.Order(columns[2].id) == [tasks[2].id]
+
+
+def test_an_opened_card_is_in_the_address_and_back_closes_it(page_for, live_server):
+    project, _columns, tasks, people = _board()
+    board = f"{live_server}/projects/{project.id}/board/"
+    page = page_for(people["claire"])
+    _open(page, board)
+    page.locator(f"#t{tasks[1].id} .tt").click()
+    panel = page.locator("#task-panel")
+    expect(panel).to_be_visible()
+    assert page.url == f"{board}?task={tasks[1].id}"  # copy the address: it shares the card
+    page.go_back()
+    expect(panel).to_be_hidden()
+    assert page.url == board
+    page.go_forward()
+    expect(page.locator(f'#task-panel[data-task="{tasks[1].id}"]')).to_be_visible()
+    page.keyboard.press("Escape")  # closing goes back to the board's address
+    expect(panel).to_be_hidden()
+    assert page.url == board
+    # The shared address opens the card for whoever follows it.
+    other = page_for(people["karim"])
+    _open(other, f"{board}?task={tasks[1].id}")
+    expect(other.locator(f'#task-panel[data-task="{tasks[1].id}"]')).to_be_visible()
+    other.keyboard.press("Escape")
+    expect(other.locator("#task-panel")).to_be_hidden()
+    assert other.url == board

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from plugins.board import operations as ops
 from plugins.board.models import Task
 from plugins.board.setup import template_choices
@@ -155,3 +157,25 @@ def test_my_tasks_across_projects(board, login_as):
     top = client.get("/").text
     assert "/my/tasks" in top and "Mes tâches" in top
     assert login_as(None).get("/my/tasks").status_code == 302
+
+
+def test_my_tasks_lists_the_overdue_first_and_the_finished_apart(board, login_as):
+    from datetime import timedelta
+
+    project, people, columns, tasks = board
+    me = people["director"]
+    done = next(c for c in columns if c.done)
+    soon, later = YESTERDAY + timedelta(days=5), YESTERDAY + timedelta(days=30)
+    ops.update_task(tasks[0], me, assignees=[me], due_date=later)
+    ops.update_task(tasks[1], me, assignees=[me])  # no due date: after the dated ones
+    ops.update_task(tasks[2], me, assignees=[me], due_date=YESTERDAY)  # overdue: on top
+    ops.create_task(project, me, done, title="Déjà faite", assignees=[me])
+    extra = ops.create_task(project, me, columns[0], title="Bientôt", assignees=[me])
+    ops.update_task(extra, me, due_date=soon)
+    db.session.commit()
+    html = login_as(me).get("/my/tasks").text
+    open_part, done_part = html.split('<details class="my-tasks-done">')
+    titles = re.findall(r'<li class="[^"]*">\s*<a href="[^"]*">([^<]+)</a>', open_part)
+    assert titles == [tasks[2].title, "Bientôt", tasks[0].title, tasks[1].title]
+    assert "1 tâche terminée" in done_part and "Déjà faite" in done_part
+    assert "Déjà faite" not in open_part

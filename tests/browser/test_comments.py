@@ -170,3 +170,26 @@ def test_task_thread_when_the_board_is_loaded(page_for, live_server):
     row = reader.locator(f"[data-thread-row='task:{task.id}']")
     expect(row).to_contain_text("Chiffrer l'astreinte de nuit")
     expect(row.locator("[data-thread-unread]")).to_have_text(re.compile("1 non lu"))
+
+
+def test_a_card_s_comment_counter_follows_live(page_for, live_server):
+    if commentable("task") is None:
+        pytest.skip("the board plugin is not loaded")
+    setup = pytest.importorskip("plugins.board.setup")
+    board_ops = pytest.importorskip("plugins.board.operations")
+    project, claire, karim, _julien = _people()
+    column = setup.ensure_columns(project)[0]
+    task = board_ops.create_task(project, claire, column, title="Chiffrer l'astreinte de nuit")
+    db.session.commit()
+    reader = page_for(karim)
+    reader.goto(f"{live_server}/projects/{project.id}/board/")
+    _connected(reader)
+    counter = reader.locator(f"#t{task.id} .cc")
+    expect(counter).to_have_count(0)
+    writer = page_for(claire)
+    writer.goto(f"{live_server}/projects/{project.id}/comments/thread/task/{task.id}")
+    _connected(writer)
+    _post(writer, "Je chiffre l'astreinte cette semaine")
+    expect(counter).to_have_text(re.compile(r"^1\b"))
+    _post(writer, "Devis reçu")
+    expect(counter).to_have_text(re.compile(r"^2\b"))

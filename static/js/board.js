@@ -235,6 +235,16 @@
     });
   }
 
+  // A comment on a task (its thread's notice) refreshes the card: its counter follows live.
+  // Listened here rather than in each card's data-live: 20 bytes × 5 000 cards.
+  document.addEventListener("coop:notice", function (evt) {
+    (evt.detail.keys || []).forEach(function (key) {
+      const found = /^comments:task:(\d+)$/.exec(key);
+      const card = found && document.getElementById("t" + found[1]);
+      if (card && board.contains(card)) window.htmx.trigger(card, "live", evt.detail);
+    });
+  });
+
   // Opening a card puts it in the address (?task=N, one history entry): copying the address
   // shares the card, Back closes it, Forward opens it again.
   function openPanel(taskId, fromHistory) {

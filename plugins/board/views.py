@@ -43,7 +43,8 @@ def card_context(project, tasks, columns, editable: bool, day: date) -> dict:
             "areas": {a.value: str(a.label) for a in Area},
             "urgent": _("Urgente"),
             "late": _("en retard"),
-            "comments": _("commentaire(s)"),
+            "comment": _("commentaire"),  # the counter is 1 or more: 1 is singular everywhere
+            "comments": _("commentaires"),
             "subtasks": _("Sous-tâches"),
             "move": _("Déplacer"),
         },

@@ -37,12 +37,12 @@ def test_pdf_tables_show_the_period_and_summarise_the_history(dash, login_as):
     data = generate(login_as(people["funder"]), project, "2026", "pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
     assert "Aucune mesure sur la période." in text
-    assert "Avant la période : 2 mesure(s) depuis 01/2024." in text
+    assert "Avant la période : 2 mesures depuis 01/2024." in text
     assert "Dernière valeur acceptée : 85 % (02/2024)" in text
     assert "Cible : 95 % (01/01/2031)" in text
     data = generate(login_as(people["funder"]), project, "2024-T1", "pdf")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
-    assert "Sur la période : 2 mesure(s), de 85 % (01/2024) à 85 % (02/2024)." in text
+    assert "Sur la période : 2 mesures, de 85 % (01/2024) à 85 % (02/2024)." in text
     assert "01/2024 85 % acceptée" in text and "02/2024 85 % acceptée" in text
 
 
@@ -54,7 +54,7 @@ def test_docx_has_one_chart_picture_per_indicator(roles_project, login_as):
     doc = Document(io.BytesIO(generate(login_as(people["adviser"]), project, "2024", "docx")))
     assert len(doc.inline_shapes) == 3
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "valeur mesurée (trait plein)" in text and "Sur la période : 4 mesure(s)" in text
+    assert "valeur mesurée (trait plein)" in text and "Sur la période : 4 mesures" in text
 
 
 SVG = (

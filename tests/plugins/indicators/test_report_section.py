@@ -88,10 +88,10 @@ def test_tables_hold_only_the_period_and_a_summary_tells_the_rest(roles_project)
         ["03/2026", "110 heures", "acceptée"],
     ]
     summary = text(el.xpath('.//p[@class="report-summary"]')[0])
-    assert "Sur la période : 3 mesure(s), de 106 heures (01/2026) à 110 heures (03/2026)." in (
+    assert "Sur la période : 3 mesures, de 106 heures (01/2026) à 110 heures (03/2026)." in (
         summary
     )
-    assert "Avant la période : 3 mesure(s) depuis 10/2025." in summary
+    assert "Avant la période : 3 mesures depuis 10/2025." in summary
     # Measurements after the period's end appear nowhere, not even in the chart.
     assert "04/2026" not in text(el) and "09/2026" not in text(el)
     (values,) = [p for p in el.xpath(".//polyline") if p.get("stroke-width") == "2.5"]
@@ -105,7 +105,7 @@ def test_a_period_without_measurements_still_shows_the_chart_of_the_history(role
     assert len(el.xpath(".//svg")) == 1 and not el.xpath(".//table")
     content = text(el)
     assert "Aucune mesure sur la période." in content
-    assert "Avant la période : 6 mesure(s) depuis 01/2025." in content
+    assert "Avant la période : 6 mesures depuis 01/2025." in content
     assert "Dernière valeur acceptée : 110 heures (06/2025)" in content
 
 

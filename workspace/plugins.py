@@ -82,6 +82,8 @@ class Plugin:
       ``/api/v1/projects/<int:project_id>/<name>``; see workspace.api.core.endpoint.
     - ``permissions``: list of :class:`~workspace.permissions.Permission`.
     - ``nav``: tabs; ``widgets``: dashboard cards; ``commentables``: commentable types.
+    - ``activity_types``: ``{object_type: (label, icon)}`` of the events it publishes
+      (``"task"`` for ``task:moved``): the activity log's icons and type filter.
     - ``hooks``: ``{hook_name: callable}``; see :func:`call_hook` and :func:`render_hook`.
     - ``styles`` / ``scripts``: paths under ``static/`` included by the layout.
     - ``demo``: ``callable(ctx)`` that adds its demo content (see workspace.projects.demo).
@@ -97,6 +99,7 @@ class Plugin:
     nav: list[NavItem] = field(default_factory=list)
     widgets: list[Widget] = field(default_factory=list)
     commentables: list[Commentable] = field(default_factory=list)
+    activity_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     hooks: dict[str, Callable] = field(default_factory=dict)
     styles: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)

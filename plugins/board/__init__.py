@@ -38,6 +38,11 @@ def _on_load(app) -> None:
 plugin = Plugin(
     name="board",
     title=_l("Tâches"),
+    activity_types={
+        "task": (_l("Tâches"), "kanban"),
+        "column": (_l("Colonnes du tableau"), "kanban"),
+        "board": (_l("Tableau des tâches"), "kanban"),
+    },
     blueprint=bp,
     root_blueprint=root_bp,
     api=api_bp,

@@ -25,6 +25,10 @@ def _on_load(app) -> None:
 plugin = Plugin(
     name="checklists",
     title=_l("Checklists"),
+    activity_types={
+        "checklist": (_l("Checklists"), "list-checks"),
+        "item": (_l("Points de checklist"), "list-checks"),
+    },
     blueprint=bp,
     api=api_bp,
     permissions=[

@@ -72,6 +72,7 @@ def _demo(ctx):
 plugin = Plugin(
     name="comments",
     title=_l("Discussions"),
+    activity_types={"comment": (_l("Commentaires"), "message-circle")},
     blueprint=bp,
     api=api_bp,
     permissions=[

@@ -62,6 +62,7 @@ _members.live = "member:* project:*"
 plugin = Plugin(
     name="dashboard",
     title=_l("Tableau de bord"),
+    activity_types={"report": (_l("Rapports"), "file-text")},
     blueprint=bp,
     root_blueprint=portfolio_bp,
     permissions=[

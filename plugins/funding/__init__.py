@@ -47,6 +47,10 @@ def _label(line) -> str:
 plugin = Plugin(
     name="funding",
     title=_l("Financement"),
+    activity_types={
+        "funding": (_l("Financement"), "euro"),
+        "budget": (_l("Budget"), "euro"),
+    },
     blueprint=bp,
     api=api_bp,
     permissions=[

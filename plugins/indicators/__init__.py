@@ -42,6 +42,10 @@ _lights.live = _reviews.live = "indicator:* measurement:*"
 plugin = Plugin(
     name="indicators",
     title=_l("Indicateurs"),
+    activity_types={
+        "indicator": (_l("Indicateurs"), "chart-line"),
+        "measurement": (_l("Mesures"), "chart-line"),
+    },
     blueprint=bp,
     api=api_bp,
     permissions=[

@@ -59,6 +59,7 @@ def _on_load(app) -> None:
 plugin = Plugin(
     name="milestones",
     title=_l("Jalons"),
+    activity_types={"milestone": (_l("Jalons"), "flag")},
     blueprint=bp,
     api=api_bp,
     root_blueprint=pending_bp,

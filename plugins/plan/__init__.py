@@ -47,6 +47,7 @@ def _on_load(app) -> None:
 plugin = Plugin(
     name="plan",
     title=_l("Plan de projet"),
+    activity_types={"plan": (_l("Plan de projet"), "file-text")},
     blueprint=bp,
     api=api_bp,
     permissions=[

@@ -13,6 +13,7 @@ from workspace.extensions import db, htmx
 from workspace.members.forms import ArchiveForm
 from workspace.models import Activity, Membership, Organisation, Project
 from workspace.permissions import requires
+from workspace.plugins import plugins
 from workspace.projects.awaiting import awaiting_for
 from workspace.projects.forms import ProjectForm
 from workspace.web.feedback import toast
@@ -21,28 +22,24 @@ bp = Blueprint("projects", __name__)
 
 ACTIVITY_PAGE = 50
 
-#: French labels and icons of the activity log's object types (core and built-in plugins);
-#: an unknown type (an external plugin) is shown as it is.
+#: The core's own event types; each plugin declares its own (``Plugin.activity_types``). A type
+#: nobody declares (an external plugin's, say) is shown as it is.
 ACTIVITY_TYPES = {
     "project": (_l("Projet"), "folder-kanban"),
     "member": (_l("Membres"), "users"),
     "invitation": (_l("Invitations"), "users"),
-    "task": (_l("Tâches"), "kanban"),
-    "column": (_l("Colonnes du tableau"), "kanban"),
-    "checklist": (_l("Checklists"), "list-checks"),
-    "item": (_l("Points de checklist"), "list-checks"),
-    "milestone": (_l("Jalons"), "flag"),
-    "funding": (_l("Financement"), "euro"),
-    "budget": (_l("Budget"), "euro"),
-    "indicator": (_l("Indicateurs"), "chart-line"),
-    "measurement": (_l("Mesures"), "chart-line"),
-    "comment": (_l("Commentaires"), "message-circle"),
     "file": (_l("Documents"), "paperclip"),
 }
 
 
 def activity_type(object_type: str) -> tuple:
-    return ACTIVITY_TYPES.get(object_type, (object_type, "activity"))
+    """``(label, icon)`` of an activity's type, for the log and its filter."""
+    if object_type in ACTIVITY_TYPES:
+        return ACTIVITY_TYPES[object_type]
+    for plugin in plugins():
+        if object_type in plugin.activity_types:
+            return plugin.activity_types[object_type]
+    return object_type, "activity"
 
 
 def _partner_choices(form: ProjectForm) -> None:

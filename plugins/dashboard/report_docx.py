@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from lxml import html as lxml_html
 
 from workspace.forms.input_guard import xml_safe
@@ -35,7 +36,10 @@ def build(ctx: dict) -> bytes:
             (_("Territoire"), project.territory or "—"),
             (_("Partenaires"), ", ".join(o.name for o in project.partners) or "—"),
             (_("Financeur"), ", ".join(ctx["funders"]) or "—"),
-            (_("Accompagnement"), ", ".join(ctx["advisers"]) or "—"),
+            (
+                pgettext("report: who accompanies the project", "Accompagnement"),
+                ", ".join(ctx["advisers"]) or "—",
+            ),
             (_("Évaluation"), ", ".join(ctx["evaluators"]) or "—"),
             (_("Généré le"), long_date(ctx["generated_at"])),
         ],

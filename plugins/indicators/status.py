@@ -25,6 +25,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 AT_RISK = Decimal("0.10")
 
@@ -33,7 +34,7 @@ ON_TRACK, AT_RISK_STATUS, OFF_TRACK, UNKNOWN = "on_track", "at_risk", "off_track
 LABELS = {
     ON_TRACK: _l("en bonne voie"),
     AT_RISK_STATUS: _l("à surveiller"),
-    OFF_TRACK: _l("en retard"),
+    OFF_TRACK: lazy_pgettext("indicator status", "en retard"),  # a task's is « overdue »
     UNKNOWN: _l("pas encore mesuré"),
 }
 TONES = {ON_TRACK: "ok", AT_RISK_STATUS: "warn", OFF_TRACK: "danger", UNKNOWN: "neutral"}

@@ -23,3 +23,34 @@ def test_plurals_go_through_ngettext(package):
 
     lazy = [m.id for m in extract(package) if isinstance(m.id, str) and _LAZY.search(m.id)]
     assert lazy == []
+
+
+def test_no_two_catalogues_translate_a_message_differently():
+    """Merged into one, catalogues would let a plugin change a core string (« Accompagnement »
+    read « Adviser »): a word meaning something else in a plugin takes a context."""
+    from babel.messages.pofile import read_po
+
+    from workspace.web.i18n import _catalog_path
+
+    seen: dict = {}
+    clashes = []
+    for package in PACKAGES:
+        with _catalog_path(package).open("rb") as f:
+            for m in read_po(f, locale="en"):
+                if not m.id or not m.string or m.fuzzy:
+                    continue
+                key = (m.context, m.id)
+                first = seen.setdefault(key, (package.name, m.string))
+                if first[1] != m.string:
+                    clashes.append((key, first, (package.name, m.string)))
+    assert clashes == []
+
+
+def test_the_core_s_words_win_and_contexts_keep_their_own(app):
+    from flask_babel import force_locale, gettext, pgettext
+
+    with app.test_request_context(), force_locale("en"):
+        assert gettext("Accompagnement") == "Support"  # the stage, as the core says
+        assert pgettext("report: who accompanies the project", "Accompagnement") == "Adviser"
+        assert pgettext("indicator status", "en retard") == "off track"
+        assert gettext("en retard") == "overdue"  # a task's

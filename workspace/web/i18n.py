@@ -22,9 +22,13 @@ PACKAGES = [
 
 
 def translation_dirs() -> list[str]:
-    """Every package's ``translations`` folder (Flask-Babel merges their catalogues)."""
-    dirs = [str(p / "translations") for p in PACKAGES if (p / "translations").exists()]
-    return dirs or [str(ROOT / "workspace" / "translations")]
+    """Every package's ``translations`` folder. Flask-Babel merges their catalogues in this
+    order, a later one overriding an earlier one: the core's comes last, so that no plugin
+    can change a core string. Two catalogues never translate one message differently
+    (``tests/core/test_i18n.py``); a word meaning something else in a plugin takes a context
+    (``pgettext("indicator status", "en retard")``)."""
+    dirs = [str(p / "translations") for p in PACKAGES[1:] if (p / "translations").exists()]
+    return [*dirs, str(ROOT / "workspace" / "translations")]
 
 
 def select_locale() -> str:
@@ -81,6 +85,9 @@ def extract(package: Path):
         "_l": None,
         "_n": (1, 2),
         "lazy_ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "npgettext": ((1, "c"), 2, 3),
+        "lazy_pgettext": ((1, "c"), 2),
     }
     for filename, lineno, message, comments, context in extract_from_dir(
         package, method_map, options, keywords=keywords

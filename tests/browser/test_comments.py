@@ -150,7 +150,8 @@ def test_no_payload_executes_in_chromium(page_for, live_server):
     assert dialogs == []
 
 
-def test_task_thread_when_the_board_is_loaded(page_for, live_server):
+def _task():
+    """``(project, claire, karim, task)``: a task Claire created (skipped without the board)."""
     if commentable("task") is None:
         pytest.skip("the board plugin is not loaded")
     setup = pytest.importorskip("plugins.board.setup")
@@ -159,6 +160,11 @@ def test_task_thread_when_the_board_is_loaded(page_for, live_server):
     column = setup.ensure_columns(project)[0]
     task = board_ops.create_task(project, claire, column, title="Chiffrer l'astreinte de nuit")
     db.session.commit()
+    return project, claire, karim, task
+
+
+def test_task_thread_when_the_board_is_loaded(page_for, live_server):
+    project, claire, karim, task = _task()
     base = f"{live_server}/projects/{project.id}/comments"
     reader = page_for(karim)
     reader.goto(base + "/")
@@ -173,14 +179,7 @@ def test_task_thread_when_the_board_is_loaded(page_for, live_server):
 
 
 def test_a_card_s_comment_counter_follows_live(page_for, live_server):
-    if commentable("task") is None:
-        pytest.skip("the board plugin is not loaded")
-    setup = pytest.importorskip("plugins.board.setup")
-    board_ops = pytest.importorskip("plugins.board.operations")
-    project, claire, karim, _julien = _people()
-    column = setup.ensure_columns(project)[0]
-    task = board_ops.create_task(project, claire, column, title="Chiffrer l'astreinte de nuit")
-    db.session.commit()
+    project, claire, karim, task = _task()
     reader = page_for(karim)
     reader.goto(f"{live_server}/projects/{project.id}/board/")
     _connected(reader)

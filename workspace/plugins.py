@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -52,6 +53,20 @@ class Widget:
     permission: str
     order: int = 50
     size: str = "normal"  # "normal" or "wide"
+
+
+@dataclass
+class CalendarEntry:
+    """A whole-day event of the project's private iCalendar feed (hook ``calendar_entries``).
+
+    ``uid`` is stable across feeds (``task-12``): calendars update the event instead of
+    duplicating it when its date or title changes."""
+
+    uid: str
+    day: date
+    summary: str
+    url: str
+    description: str = ""
 
 
 @dataclass

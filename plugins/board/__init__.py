@@ -15,6 +15,7 @@ from .api import api_bp
 from .demo import demo
 from .hooks import (
     awaiting,
+    calendar_entries,
     milestone_links,
     my_projects_top,
     on_project_created,
@@ -64,6 +65,7 @@ plugin = Plugin(
     hooks={
         "admin_tabs": admin_tabs,
         "awaiting": awaiting,
+        "calendar_entries": calendar_entries,
         "milestone_links": milestone_links,
         "my_projects_top": my_projects_top,
         "project_form_fields": project_form_fields,

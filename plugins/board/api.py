@@ -242,6 +242,12 @@ def _fields(project, data: dict, current: Task | None = None) -> dict:
         ).all()
         if len(users) != len(data["assignee_ids"]):
             errors["assignee_ids"] = _("Une personne assignée n'est pas membre du projet.")
+        else:
+            try:
+                already = {u.id for u in current.assignees} if current else set()
+                ops.check_assignees(project, users, already=already)
+            except ops.BoardError as exc:
+                errors["assignee_ids"] = str(exc)
         out["assignees"] = list(users)
     if "label_ids" in data:
         try:

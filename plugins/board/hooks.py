@@ -126,3 +126,32 @@ def on_project_created(project, actor, options, **_kw) -> None:
     key = (options or {}).get("board_template") or ""
     if key:
         apply_template(project, actor, str(key))
+
+
+def calendar_entries(project) -> list:
+    """The due dates of the project's open tasks, for the private iCalendar feed."""
+    from flask_babel import gettext
+
+    from workspace.plugins import CalendarEntry
+
+    rows = db.session.scalars(
+        select(Task)
+        .join(BoardColumn, BoardColumn.id == Task.column_id)
+        .where(
+            Task.project_id == project.id,
+            Task.due_date.is_not(None),
+            Task.archived.is_(False),
+            BoardColumn.done.is_(False),
+        )
+        .order_by(Task.due_date, Task.id)
+    )
+    return [
+        CalendarEntry(
+            uid=f"task-{t.id}",
+            day=t.due_date,
+            summary=gettext("Échéance : %(title)s", title=t.title),
+            url=url_for("board.index", project_id=project.id, task=t.id, _external=True),
+            description=t.description,
+        )
+        for t in rows
+    ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
+from sqlalchemy import or_
 
 from workspace.extensions import db
 from workspace.models import Membership, User
+from workspace.permissions import REGISTRY
 
 from .models import BoardColumn, Label, Task
 
@@ -40,6 +42,29 @@ def members(project) -> list[User]:
             .order_by(User.name)
         )
     )
+
+
+def task_editors_clause():
+    """The memberships whose roles hold ``board.edit``: who may be assigned a task."""
+    roles = REGISTRY["board.edit"].roles
+    clause = Membership.role.in_(sorted(roles - {"coordinator"}))
+    return or_(clause, Membership.coordinator.is_(True)) if "coordinator" in roles else clause
+
+
+def assignable(project, task=None) -> list[User]:
+    """Who the task form offers: the members who may edit tasks, plus whoever the task already
+    names (an assignment made before a role changed is kept, never silently dropped)."""
+    people = {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.project_id == project.id, task_editors_clause())
+        )
+    }
+    for u in task.assignees if task is not None else ():
+        people.setdefault(u.id, u)
+    return sorted(people.values(), key=lambda u: u.name)
 
 
 def labels_of(project) -> list[Label]:

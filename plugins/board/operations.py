@@ -9,6 +9,7 @@ from workspace.events import publish
 from workspace.extensions import db
 from workspace.models import Membership, utcnow
 
+from .lookups import task_editors_clause
 from .models import BoardColumn, Label, SubItem, Task
 from .positions import Order, lock_columns, refresh_positions
 
@@ -45,10 +46,31 @@ def member_ids(project) -> set[int]:
     return set(db.session.scalars(db.select(Membership.user_id).filter_by(project_id=project.id)))
 
 
-def check_assignees(project, users) -> None:
+def check_assignees(project, users, already=frozenset()) -> None:
+    """Refuse non-members, and newcomers to the task who may not edit tasks (``already``
+    assigned people stay: a role changed since is no reason to lose the assignment)."""
     members = member_ids(project)
     if any(u.id not in members for u in users):
         raise BoardError(_l("Une personne assignée n'est pas membre du projet."))
+    new = [u for u in users if u.id not in already]
+    if not new:
+        return
+    editors = set(
+        db.session.scalars(
+            db.select(Membership.user_id).where(
+                Membership.project_id == project.id, task_editors_clause()
+            )
+        )
+    )
+    refused = next((u for u in new if u.id not in editors), None)
+    if refused is not None:
+        raise BoardError(
+            _l(
+                "Impossible d'assigner %(name)s : seuls les membres qui modifient les tâches "
+                "du projet peuvent en être chargés.",
+                name=refused.name,
+            )
+        )
 
 
 def _assigned(task: Task, actor, new_ids: list[int]) -> None:
@@ -101,7 +123,7 @@ def update_task(task: Task, actor, **fields) -> Task:
     labels = fields.pop("labels", None)
     before = {u.id for u in task.assignees}
     if assignees is not None:
-        check_assignees(task.project, assignees)
+        check_assignees(task.project, assignees, already=before)
         task.assignees = list(assignees)
     if labels is not None:
         task.labels = list(labels)

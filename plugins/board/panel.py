@@ -11,7 +11,7 @@ from workspace.models import Activity
 from workspace.plugins import call_hook
 
 from .forms import TaskForm
-from .lookups import labels_of, members, today
+from .lookups import assignable, labels_of, today
 from .models import Task
 from .setup import columns_of
 
@@ -26,7 +26,7 @@ def task_form(project, task=None, formdata=None) -> TaskForm:
     kw = {"obj": task} if task is not None else {}
     form = TaskForm(
         formdata=formdata,
-        members=members(project),
+        members=assignable(project, task),
         partners=project.partners,
         labels=labels_of(project),
         milestones=milestone_choices(project),

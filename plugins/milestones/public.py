@@ -11,6 +11,7 @@ from icalendar import Calendar, Event
 
 from workspace.extensions import db
 from workspace.models import Membership, Project, utcnow
+from workspace.plugins import CalendarEntry, call_hook
 
 from . import operations as ops
 from .models import Milestone, Status
@@ -21,7 +22,8 @@ pending_bp = Blueprint("milestones_pending", __name__)
 
 @feed_bp.route("/calendar/milestones/<string:token>.ics")
 def feed(token: str):
-    """The project's milestones as iCalendar, for whoever holds the private address."""
+    """The project's milestones and the other plugins' dated entries (task due dates) as
+    iCalendar, for whoever holds the private address."""
     project = ops.project_for_token(token)
     if project is None:
         abort(404)
@@ -31,7 +33,7 @@ def feed(token: str):
         200,
         {
             "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": 'inline; filename="jalons.ics"',
+            "Content-Disposition": 'inline; filename="agenda.ics"',
             "Cache-Control": "private, no-store",
             "Referrer-Policy": "no-referrer",
         },
@@ -42,7 +44,7 @@ def build_calendar(project: Project) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Coopilote//Jalons//FR")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Jalons — {project.name}")
+    cal.add("x-wr-calname", f"Coopilote — {project.name}")
     host = (current_app.config.get("BASE_URL") or "coopilote").split("//")[-1].strip("/")
     stamp = utcnow()
     rows = db.session.scalars(
@@ -68,7 +70,22 @@ def build_calendar(project: Project) -> bytes:
             )
             ev.add("status", "CONFIRMED")
             cal.add_component(ev)
+        for entries in call_hook("calendar_entries", project=project):
+            for entry in entries:
+                cal.add_component(_event(entry, host, stamp))
     return cal.to_ical()
+
+
+def _event(entry: CalendarEntry, host: str, stamp) -> Event:
+    ev = Event()
+    ev.add("uid", f"{entry.uid}@{host}")
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", entry.day)
+    ev.add("dtend", entry.day + timedelta(days=1))
+    ev.add("summary", entry.summary)
+    ev.add("description", entry.description)
+    ev.add("url", entry.url)
+    return ev
 
 
 def pending_for(user) -> list[Milestone]:

@@ -55,6 +55,19 @@ def test_task_lifecycle_with_etags(roles_project, api_for, emitted):
     assert coord.get(f"{base}/tasks/{task['id']}").status_code == 404
 
 
+def test_only_task_editors_can_be_assigned(roles_project, api_for):
+    project, people = roles_project
+    cols = _board(project)
+    api = api_for(people["director"])
+    base = f"/api/v1/projects/{project.id}/board/tasks"
+    body = {"title": "Convention", "column_id": cols[0].id}
+    r = api.post(base, {**body, "assignee_ids": [people["evaluator"].id]})
+    assert r.status_code == 400
+    assert "Impossible d'assigner" in r.json["error"]["fields"]["assignee_ids"]
+    r = api.post(base, {**body, "assignee_ids": [people["coordinator"].id]})
+    assert r.status_code == 201 and r.json["assignee_ids"] == [people["coordinator"].id]
+
+
 def test_cursor_pagination(roles_project, api_for):
     project, people = roles_project
     cols = _board(project)

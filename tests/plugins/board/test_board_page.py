@@ -145,7 +145,7 @@ def test_comment_counts_come_from_the_hook(board, login_as, app):
 def test_filters_in_the_url(board, login_as):
     project, people, _columns, tasks = board
     label = add_label(project, people["coordinator"], "Juridique", "#7a4f9a")
-    ops.update_task(tasks[0], people["director"], assignees=[people["adviser"]], labels=[label])
+    ops.update_task(tasks[0], people["director"], assignees=[people["coordinator"]], labels=[label])
     ops.update_task(tasks[1], people["director"], area="gestion", due_date=YESTERDAY)
     ops.update_task(
         tasks[2], people["director"], organisation_id=people["director"].organisation_id
@@ -160,7 +160,7 @@ def test_filters_in_the_url(board, login_as):
         return {t.id for t in tasks if f'id="t{t.id}"' in html}
 
     assert shown("") == {t.id for t in tasks}
-    assert shown(f"?assignee={people['adviser'].id}") == {tasks[0].id}
+    assert shown(f"?assignee={people['coordinator'].id}") == {tasks[0].id}
     assert shown(f"?label={label.id}") == {tasks[0].id}
     assert shown("?area=gestion") == {tasks[1].id}
     assert shown("?due=overdue") == {tasks[1].id}

@@ -32,18 +32,18 @@ def test_create_full_task(board, login_as, emitted):
     org = people["director"].organisation
     r = login_as(people["director"]).post(
         f"/projects/{project.id}/board/tasks",
-        data=_form(columns, organisation_id=org.id, assignees=[people["adviser"].id]),
+        data=_form(columns, organisation_id=org.id, assignees=[people["coordinator"].id]),
     )
     assert r.status_code == 302
     task = db.session.scalar(db.select(Task).filter_by(title="Rédiger la convention"))
     assert task.position == 3 and task.column_id == columns[0].id
     assert task.organisation_id == org.id and task.area == "strategie"
-    assert [u.id for u in task.assignees] == [people["adviser"].id]
+    assert [u.id for u in task.assignees] == [people["coordinator"].id]
     assert positions(columns[0].id) == [0, 1, 2, 3]
     types = [n["type"] for n in emitted]
     assert types == ["task:created", "task:assigned"]
     assigned = emitted[1]
-    assert assigned["assignees"] == [people["adviser"].id] and "task=" in assigned["url"]
+    assert assigned["assignees"] == [people["coordinator"].id] and "task=" in assigned["url"]
 
 
 def test_description_is_sanitised_in_the_panel(board, login_as):
@@ -94,6 +94,54 @@ def test_non_member_assignee_is_refused(board, login_as):
     assert db.session.get(Task, tasks[0].id).assignees == []
     with pytest.raises(ops.BoardError):
         ops.update_task(tasks[0], people["director"], assignees=[stranger])
+
+
+def _offered(client, project, task) -> str:
+    """The assignee checkboxes of the task's edit panel."""
+    html = client.get(
+        f"/projects/{project.id}/board/tasks/{task.id}", headers={"HX-Request": "true"}
+    ).text
+    return html.split("Personnes assignées</legend>")[1].split("</fieldset>")[0]
+
+
+def test_only_task_editors_are_offered_and_accepted(board, login_as):
+    project, people, columns, tasks = board
+    client = login_as(people["director"])
+    select = _offered(client, project, tasks[0])
+    assert people["coordinator"].name in select and people["director"].name in select
+    for who in ("adviser", "evaluator", "funder"):
+        assert people[who].name not in select
+    r = client.post(
+        f"/projects/{project.id}/board/tasks/{tasks[0].id}",
+        data=_form(columns, version=tasks[0].version, assignees=[people["evaluator"].id]),
+    )
+    assert r.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Task, tasks[0].id).assignees == []
+    with pytest.raises(ops.BoardError, match="Impossible d'assigner Nadia"):
+        ops.update_task(tasks[0], people["director"], assignees=[people["evaluator"]])
+
+
+def test_an_assignment_made_before_a_role_change_is_kept(board, login_as):
+    project, people, columns, tasks = board
+    ops.update_task(tasks[0], people["director"], assignees=[people["coordinator"]])
+    db.session.commit()
+    membership = next(m for m in project.memberships if m.user_id == people["coordinator"].id)
+    membership.role, membership.coordinator = "adviser", False
+    db.session.commit()
+    client = login_as(people["director"])
+    assert people["coordinator"].name in _offered(client, project, tasks[0])
+    task = db.session.get(Task, tasks[0].id)
+    r = client.post(
+        f"/projects/{project.id}/board/tasks/{task.id}",
+        data=_form(
+            columns, title="Renommée", version=task.version, assignees=[people["coordinator"].id]
+        ),
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    task = db.session.get(Task, tasks[0].id)
+    assert task.title == "Renommée" and [u.id for u in task.assignees] == [people["coordinator"].id]
 
 
 def test_quick_add_overlong_title(board, login_as):

@@ -67,3 +67,35 @@ def test_unknown_or_garbage_tokens_are_404(login_as):
     client = login_as(None)
     for token in ("nope", "x" * 300, "%00", "../../etc"):
         assert client.get(f"/calendar/milestones/{token}.ics").status_code == 404
+
+
+def test_feed_lists_the_due_dates_of_open_tasks(roles_project, login_as):
+    from plugins.board.models import BoardColumn, Task
+    from plugins.board.setup import ensure_columns
+
+    project, people = roles_project
+    ensure_columns(project)
+    columns = db.session.scalars(
+        db.select(BoardColumn).filter_by(project_id=project.id).order_by(BoardColumn.position)
+    ).all()
+    todo, done = columns[0], next(c for c in columns if c.done)
+
+    def task(title, column, due, archived=False):
+        t = Task(
+            project_id=project.id, column_id=column.id, title=title, due_date=due, archived=archived
+        )
+        db.session.add(t)
+        return t
+
+    open_task = task("Rédiger la convention", todo, date(2026, 9, 30))
+    task("Sans échéance", todo, None)
+    task("Déjà faite", done, date(2026, 5, 1))
+    task("Archivée", todo, date(2026, 5, 2), archived=True)
+    db.session.commit()
+    path = _create_token(login_as(people["coordinator"]), project)
+    events = Calendar.from_ical(login_as(None).get(path).data).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == ["Échéance : Rédiger la convention"]
+    ev = events[0]
+    assert ev.decoded("DTSTART") == date(2026, 9, 30)
+    assert str(ev["UID"]).startswith(f"task-{open_task.id}@")
+    assert str(ev["URL"]).endswith(f"/projects/{project.id}/board/?task={open_task.id}")

@@ -70,9 +70,9 @@ def project_with_roles(**fields):
     people = {
         "coordinator": create_user("Claire Coordinatrice"),
         "director": create_user("Karim Directeur"),
-        "adviser": create_user("Julien Conseiller"),
-        "evaluator": create_user("Nadia Évaluatrice"),
-        "funder": create_user("Pierre Financeur"),
+        "adviser": create_user("Julien Conseiller", organisation=create_org(kind="network")),
+        "evaluator": create_user("Nadia Évaluatrice", organisation=create_org(kind="consultancy")),
+        "funder": create_user("Pierre Financeur", organisation=create_org(kind="funder")),
         "outsider": create_user("Olivier Extérieur"),
         "admin": create_user("Alice Admin", is_admin=True),
     }

@@ -121,6 +121,14 @@ SETTINGS = [
         "turns the cache off",
     ),
     Setting(
+        "WORKSPACE_PROJECT_CREATOR_KINDS",
+        "PROJECT_CREATOR_KINDS",
+        "association,saad,ssiad,ehpad,ccas,network,other",
+        "Organisation kinds whose people may create projects (directors of the partner "
+        "organisations, Pôle advisers); funders and consultancies may not. An administrator "
+        "can allow or refuse one person in Administration → Comptes",
+    ),
+    Setting(
         "WORKSPACE_GC_THRESHOLD",
         "GC_THRESHOLD",
         "5000,10,10",
@@ -180,6 +188,10 @@ def load_config(instance: Path, overrides: dict | None = None) -> dict:
         cfg[flag] = str(cfg.get(flag)).lower() in ("1", "true", "yes", "on")
     cfg["REMEMBER_COOKIE_SECURE"] = cfg["SESSION_COOKIE_SECURE"]
     cfg["MAIL_PORT"] = int(cfg["MAIL_PORT"])
+    if isinstance(cfg["PROJECT_CREATOR_KINDS"], str):
+        cfg["PROJECT_CREATOR_KINDS"] = {
+            k.strip() for k in cfg["PROJECT_CREATOR_KINDS"].split(",") if k.strip()
+        }
     if isinstance(cfg["WORKSPACE_PLUGINS"], str):
         cfg["WORKSPACE_PLUGINS"] = [
             p.strip() for p in cfg["WORKSPACE_PLUGINS"].split(",") if p.strip()

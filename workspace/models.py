@@ -178,6 +178,9 @@ class User(IdMixin, TimestampMixin, UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Site-level right to create projects: None follows the organisation's kind
+    # (WORKSPACE_PROJECT_CREATOR_KINDS), True / False is the administrator's choice.
+    may_create_projects: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     # Bumped on password change or "sign out everywhere": invalidates other sessions.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     # Optional TOTP second factor (workspace/auth/totp.py): the base32 secret (never exported nor

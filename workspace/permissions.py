@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_login import current_user
 
 from workspace.extensions import db
@@ -104,12 +104,33 @@ def roles_of(user, project) -> frozenset[str]:
     return m.roles if m else frozenset()
 
 
+def may_create_projects(user) -> bool:
+    """The site-level right to create a project: the administrator's choice for this person
+    when made, else the kind of their organisation (directors and Pôle advisers by default,
+    not funders or consultancies); site administrators always may."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    if user.may_create_projects is not None:
+        return user.may_create_projects
+    return user.organisation.kind in current_app.config["PROJECT_CREATOR_KINDS"]
+
+
+# Permissions that do not depend on a project: name → rule(user).
+SITE_PERMISSIONS = {"projects.create": may_create_projects}
+
+
 def can(user, project, permission: str) -> bool:
     """May ``user`` exercise ``permission`` on ``project``?
 
     Unknown permission names raise ``KeyError`` (a typo must not silently deny or grant).
     Anonymous users and non-members can do nothing; writes are refused on archived projects.
+    Site permissions (:data:`SITE_PERMISSIONS`) ignore ``project``.
     """
+    site_rule = SITE_PERMISSIONS.get(permission)
+    if site_rule is not None:
+        return site_rule(user)
     perm = REGISTRY[permission]
     roles = roles_of(user, project)
     if not roles & perm.roles:

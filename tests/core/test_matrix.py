@@ -91,7 +91,10 @@ MATRIX = {
     "projects.index": (lambda c: "/", {"GET": row()}, None),
     "projects.create": (
         lambda c: "/projects/new",
-        {"GET": row(), "POST": row(default=400)},
+        {
+            "GET": row(evaluator=403, funder=403),
+            "POST": row(default=400, evaluator=403, funder=403),
+        },
         None,
     ),
     "projects.overview": (

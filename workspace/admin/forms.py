@@ -66,6 +66,10 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("Ce SIRET n'est pas valide (clé de contrôle incorrecte)."))
 
 
+# User.may_create_projects ↔ the form's choice.
+CREATION_CHOICE = {None: "", True: "yes", False: "no"}
+
+
 class UserForm(FlaskForm):
     email = EmailField(
         _l("Adresse e-mail"),
@@ -76,6 +80,15 @@ class UserForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
     active = BooleanField(_l("Compte actif"), default=True)
     is_admin = BooleanField(_l("Administration du site"))
+    project_creation = SelectField(
+        _l("Création de projets"),
+        choices=[
+            ("", _l("Selon le type de son organisation")),
+            ("yes", _l("Autorisée")),
+            ("no", _l("Refusée")),
+        ],
+        default="",
+    )
     password = PasswordField(_l("Nouveau mot de passe"), validators=[max_len(256)])
 
     def __init__(self, *args, current: User | None = None, **kwargs):
@@ -84,6 +97,9 @@ class UserForm(FlaskForm):
         self.organisation_id.choices = [
             (o.id, o.name) for o in db.session.scalars(db.select(Organisation).order_by("name"))
         ]
+        if current is not None and not self.project_creation.raw_data:
+            # not posted (a GET, or a form without it): show and keep the stored choice
+            self.project_creation.data = CREATION_CHOICE[current.may_create_projects]
 
     def validate_email(self, field):
         field.data = (field.data or "").strip().lower()

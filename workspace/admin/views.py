@@ -12,7 +12,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from workspace.admin.forms import OrganisationForm, UserForm
+from workspace.admin.forms import CREATION_CHOICE, OrganisationForm, UserForm
 from workspace.auth.credentials import hash_password
 from workspace.extensions import db
 from workspace.models import Organisation, User
@@ -104,6 +104,9 @@ def _save_user(user: User, form: UserForm) -> None:
     user.email = form.email.data
     user.name = form.name.data
     user.organisation_id = form.organisation_id.data
+    user.may_create_projects = {v: k for k, v in CREATION_CHOICE.items()}[
+        form.project_creation.data
+    ]
     if form.password.data:
         user.password_hash = hash_password(form.password.data)
         user.session_epoch = (user.session_epoch or 0) + 1

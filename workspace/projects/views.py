@@ -12,7 +12,7 @@ from workspace import operations
 from workspace.extensions import db, htmx
 from workspace.members.forms import ArchiveForm
 from workspace.models import Activity, Membership, Organisation, Project
-from workspace.permissions import requires
+from workspace.permissions import can, requires
 from workspace.plugins import plugins
 from workspace.projects.awaiting import awaiting_for
 from workspace.projects.forms import ProjectForm
@@ -67,6 +67,14 @@ def index():
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def create():
+    if not can(current_user, None, "projects.create"):
+        abort(
+            403,
+            _(
+                "Votre compte ne permet pas de créer un projet : demandez une invitation à la "
+                "structure qui coordonne le projet, ou ce droit à l'administrateur du site."
+            ),
+        )
     form = ProjectForm()
     _partner_choices(form)
     if form.validate_on_submit():

@@ -67,7 +67,7 @@ def _http_error(exc: HTTPException):
         if htmx:
             return "", 401, {"HX-Redirect": target}
         return redirect(target)
-    description = exc.description if code in (400, 409, 422) and _custom(exc) else None
+    description = exc.description if code in (400, 403, 409, 422) and _custom(exc) else None
     return error_response(code, description)
 
 

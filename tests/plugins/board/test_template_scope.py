@@ -46,7 +46,7 @@ def test_a_crafted_key_copies_nothing(saved, login_as):
     assert _copied_titles("Projet voisin") == []
 
 
-@pytest.mark.parametrize("role", ["coordinator", "director", "funder"])
+@pytest.mark.parametrize("role", ["coordinator", "director", "adviser"])
 def test_members_of_the_source_project_are_offered_it(saved, login_as, role):
     template, people, tasks = saved
     page = login_as(people[role]).get("/projects/new").text

@@ -40,6 +40,10 @@ def main(base, email, password, out, *paths):
             for path in paths:
                 page.goto(base + path)
                 page.wait_for_timeout(400)
+                skip = page.locator("[data-tour-skip]")
+                if skip.count() and skip.first.is_visible():  # the first-visit tour
+                    skip.first.click()
+                    page.wait_for_timeout(200)
                 name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
                 page.screenshot(path=str(out / f"{name}-{label}.png"), full_page=True)
                 print(out / f"{name}-{label}.png")

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from workspace.forms.fields import REQUIRED, max_len, required
+from workspace.forms.fields import REQUIRED, max_len, optional_int, required
 from workspace.models import Area
 
 from .models import (
@@ -30,13 +30,6 @@ from .models import (
 
 INVALID_CHOICE = _l("Choix invalide.")
 INVALID_DATE = _l("Date invalide : utilisez le format jj/mm/aaaa.")
-
-
-def optional_int(value):
-    """'' → None, '12' → 12; anything else raises ValueError (shown as a French error)."""
-    if value in ("", None):
-        return None
-    return int(value)
 
 
 class Choice(SelectField):

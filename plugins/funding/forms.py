@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from workspace.forms.fields import max_len, required
+from workspace.extensions import db
+from workspace.forms.fields import max_len, optional_int, required
+from workspace.models import Organisation, OrganisationKind
 
 from .models import NAME_MAX, TEXT_MAX, BudgetCategory, Kind, LineStatus, Purpose
 from .rules import parse_amount
@@ -46,7 +49,11 @@ def _date(label):
 
 
 class LineForm(FlaskForm):
-    funder_id = SelectField(_l("Financeur (organisation)"), coerce=int)
+    funder_id = SelectField(
+        _l("Financeur (organisation)"),
+        coerce=optional_int,
+        validators=[required()],  # choices: see offer()
+    )
     kind = SelectField(_l("Type de financement"), choices=Kind.choices)
     status = SelectField(_l("Statut"), choices=LineStatus.choices)
     purpose_category = SelectField(_l("Objet"), choices=Purpose.choices)
@@ -59,6 +66,33 @@ class LineForm(FlaskForm):
     requested_on = _date(_l("Date de la demande"))
     decided_on = _date(_l("Date de la décision"))
     paid_on = _date(_l("Date du versement"))
+
+    def offer(self, project, others) -> None:
+        """Fill the choices: no funder preselected, the funders first (a partner organisation
+        only funds through its own contribution); a second start-up aid is not offered
+        (``others``: the project's other lines) and a new line then defaults to a grant."""
+        orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+        partners = {o.id for o in project.partners}
+        groups = {
+            _l("Financeurs"): [o for o in orgs if o.kind == OrganisationKind.FUNDER.value],
+            _l("Partenaires du projet"): [o for o in orgs if o.id in partners],
+        }
+        grouped = {o.id for group in groups.values() for o in group}
+        groups[_l("Autres organisations")] = [o for o in orgs if o.id not in grouped]
+        self.funder_id.choices = {
+            None: [("", _l("— Choisissez l'organisation —"))],
+            **{str(k): [(o.id, o.name) for o in v] for k, v in groups.items() if v},
+        }
+        self.funder_id.invalid_choice_message = _l("Organisation inconnue.")
+        if any(line.kind == Kind.STARTUP_AID for line in others):
+            self.kind.choices = [
+                (value, _l("%(kind)s (déjà demandée)", kind=label), {"disabled": True})
+                if value == Kind.STARTUP_AID
+                else (value, label)
+                for value, label in Kind.choices()
+            ]
+            if not self.is_submitted() and self.kind.data in (None, Kind.STARTUP_AID):
+                self.kind.data = Kind.OPERATING.value
 
     def values(self) -> dict:
         return {

@@ -10,6 +10,8 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from workspace.extensions import db
+from workspace.models import Organisation, OrganisationKind
 from workspace.plugins import call_hook
 from workspace.web.formats import parse_money
 
@@ -149,6 +151,12 @@ def check_line(project, values: dict, line=None, others=()) -> dict[str, str]:
 
 def _aid_errors(project, values, old, others) -> dict:
     errors = {}
+    funder = db.session.get(Organisation, values.get("funder_id") or 0)
+    if funder is not None and funder.kind != OrganisationKind.FUNDER.value:
+        errors["funder_id"] = _l(
+            "L'aide au démarrage est accordée par un financeur (Conseil départemental, ARS…) : "
+            "choisissez une organisation de type « Financeur »."
+        )
     bounds = _l("L'aide au démarrage est comprise entre 6 000 € et 15 000 €.")
     if not AID_MIN <= values["amount_requested"] <= AID_MAX:
         errors["amount_requested"] = bounds

@@ -9,7 +9,6 @@ from flask_login import current_user
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
-from workspace.models import Organisation
 from workspace.permissions import requires
 from workspace.web.feedback import toast
 from workspace.web.uploads import UploadError
@@ -36,11 +35,6 @@ def _lines(project_id: int) -> list[FundingLine]:
             db.select(FundingLine).filter_by(project_id=project_id).order_by(FundingLine.id)
         )
     )
-
-
-def _org_choices(form: LineForm) -> None:
-    orgs = db.session.scalars(db.select(Organisation).order_by(Organisation.name))
-    form.funder_id.choices = [(o.id, o.name) for o in orgs]
 
 
 def _index_context(project) -> dict:
@@ -80,7 +74,7 @@ def _apply_rule_errors(form, exc: ops.RuleBroken) -> None:
 @once_per_submission("funding.index")
 def create(project_id: int):
     form = LineForm()
-    _org_choices(form)
+    form.offer(g.project, _lines(project_id))
     if form.validate_on_submit():
         try:
             line = ops.create_line(g.project, current_user, **form.values())
@@ -101,7 +95,7 @@ def edit(project_id: int, line_id: int):
     line = _line(project_id, line_id)
     # On POST only what was submitted counts (the stored Decimals are not typed text).
     form = LineForm(obj=line) if request.method == "GET" else LineForm()
-    _org_choices(form)
+    form.offer(g.project, [other for other in _lines(project_id) if other.id != line.id])
     if form.validate_on_submit():
         check_version(
             line,

@@ -13,6 +13,14 @@ def required():
     return DataRequired(message=REQUIRED)
 
 
+def optional_int(value):
+    """Coerce for a select whose "" means none: '' → None, '12' → 12; anything else raises
+    ValueError (shown as a French error)."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 def strip(value):
     """Filter: surrounding spaces removed from a text value."""
     return value.strip() if isinstance(value, str) else value

@@ -19,7 +19,7 @@ from workspace.web.feedback import toast
 from . import charts, library, operations, queries
 from . import status as st
 from .forms import REVIEW_CHOICES, IndicatorForm, MeasurementForm, OverrideForm
-from .models import Direction, Frequency, Indicator, Kind, MeasurementRevision
+from .models import Decision, Direction, Frequency, Indicator, Kind, MeasurementRevision
 from .values import format_value, period_example, period_label
 
 bp = Blueprint("indicators", __name__, template_folder="templates")
@@ -206,6 +206,7 @@ def detail_context(ind: Indicator, form=None, errors=None, typed=None) -> dict:
         "override_form": OverrideForm(status=ind.status_override or ""),
         "comment_counts": _comment_counts(),
         "review_choices": REVIEW_CHOICES,
+        "decision_labels": {d.value: d.label for d in Decision},
         "form_errors": errors or {},
         "typed": typed or {},
         "plabel": period_label,

@@ -121,10 +121,7 @@
   });
 
   // hx-confirm through a native <dialog> instead of window.confirm.
-  document.addEventListener("htmx:confirm", function (evt) {
-    const question = evt.detail.question;
-    if (!question) return;
-    evt.preventDefault();
+  function askConfirm(question, onYes) {
     const d = document.createElement("dialog");
     d.className = "dialog confirm";
     const p = document.createElement("p"); p.textContent = question; d.appendChild(p);
@@ -134,11 +131,44 @@
     const no = document.createElement("button"); no.type = "button"; no.className = "button";
     no.textContent = lang === "en" ? "Cancel" : "Annuler";
     actions.append(yes, no); d.appendChild(actions); document.body.appendChild(d);
-    yes.addEventListener("click", function () { d.close(); d.remove(); evt.detail.issueRequest(true); });
+    yes.addEventListener("click", function () { d.close(); d.remove(); onYes(); });
     no.addEventListener("click", function () { d.close(); d.remove(); });
     d.addEventListener("cancel", function () { d.remove(); });
     d.showModal(); no.focus();
+  }
+  // data-confirm-unless="field=value": no question while the form still holds that value
+  // (e.g. an evaluator confirming the decision already recorded).
+  function confirmNeeded(form) {
+    const rule = form && form.dataset.confirmUnless;
+    if (!rule) return true;
+    const [name, value] = rule.split("=");
+    return new FormData(form).get(name) !== value;
+  }
+  document.addEventListener("htmx:confirm", function (evt) {
+    const question = evt.detail.question;
+    if (!question) return;
+    evt.preventDefault();
+    if (!confirmNeeded(evt.detail.elt.closest("form"))) { evt.detail.issueRequest(true); return; }
+    askConfirm(question, function () { evt.detail.issueRequest(true); });
   });
+  // A plain form (no hx-post) with hx-confirm: htmx does not see its submission, ask here.
+  document.addEventListener("submit", function (evt) {
+    const form = evt.target;
+    const question = form.getAttribute("hx-confirm");
+    if (!question || form.dataset.confirmed || htmxHandles(form)) return;
+    if (!confirmNeeded(form)) return;
+    evt.preventDefault();
+    const submitter = evt.submitter;
+    askConfirm(question, function () {
+      form.dataset.confirmed = "1";
+      form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+    });
+  });
+  function htmxHandles(form) {
+    return ["hx-post", "hx-put", "hx-patch", "hx-delete", "hx-get"].some(function (a) {
+      return form.hasAttribute(a);
+    });
+  }
 
   // Flash messages rendered server-side fade after a while.
   window.setTimeout(function () {

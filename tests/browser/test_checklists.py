@@ -65,3 +65,38 @@ def test_tabs_work_with_the_keyboard_and_dialog_opens(page_for, live_server):
     page.wait_for_selector("dialog.cl-dialog", state="detached")
     page.wait_for_selector(f"#item-{rh_item.id}.cl-non_applicable")
     screenshot(page, "checklists-director")
+
+
+def test_removing_a_verification_asks_first(page_for, live_server):
+    from flask import current_app
+
+    from plugins.checklists.models import Item
+    from workspace.models import Membership
+
+    project, _claire, _karim, _pierre, items = _project()
+    julien = create_user("Julien Faure")
+    db.session.add(Membership(user_id=julien.id, project_id=project.id, role="adviser"))
+    item = items[0]
+    with current_app.test_request_context():
+        operations.set_verified(item, julien, True)
+        db.session.commit()
+    page = page_for(julien)
+    page.goto(f"{live_server}/projects/{project.id}/checklists/")
+    button = page.locator(f"#item-{item.id} button[aria-pressed=true]")
+    button.click()
+    dialog = page.locator("dialog.confirm")
+    dialog.wait_for()
+    assert item.label[:20] in dialog.inner_text()
+    dialog.locator("text=Annuler").click()
+    page.wait_for_timeout(300)
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).verified_at is not None
+    button.click()
+    page.locator("dialog.confirm >> text=Confirmer").click()
+    page.wait_for_selector(f"#item-{item.id} button[aria-pressed=false]")
+    db.session.expire_all()
+    assert db.session.get(Item, item.id).verified_at is None
+    # Verifying again asks nothing.
+    page.locator(f"#item-{item.id} button[aria-pressed=false]").click()
+    page.wait_for_selector(f"#item-{item.id} button[aria-pressed=true]")
+    assert page.locator("dialog.confirm").count() == 0

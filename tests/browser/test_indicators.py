@@ -68,3 +68,50 @@ def test_question_appears_live_for_the_director(page_for, live_server):
     director.wait_for_selector(f"{card} textarea[name=text]")
     assert director.locator(f"{card} [data-review=questioned]").count() >= 1
     assert violations == []
+
+
+def test_changing_a_decision_asks_first_and_the_form_reads_as_a_heading(page_for, live_server):
+    from flask import current_app
+
+    from plugins.indicators.models import Review
+
+    claire = create_user("Claire Martin")
+    nadia = create_user("Nadia Lopez")
+    project, ind, m = _indicator(claire, nadia)
+    with current_app.test_request_context():
+        operations.review(ind, nadia, "accepted", measurement=m)
+        db.session.commit()
+    page = page_for(nadia)
+    page.goto(f"{live_server}/projects/{project.id}/indicators/{ind.id}")
+    card = f"#measurement-{m.id}"
+    page.click(f"{card} .review-tools summary")
+    summary = page.locator(f"{card} .review-tools summary").bounding_box()
+    form = page.locator(f"{card} .review-form").bounding_box()
+    assert summary["height"] < 40 and form["y"] > summary["y"]  # a heading above the form
+
+    def reviews():
+        db.session.expire_all()
+        return db.session.scalars(db.select(Review.decision).order_by(Review.id)).all()
+
+    # Rejecting an accepted measurement: a dialog asks; « Annuler » changes nothing.
+    page.check(f"{card} input[name=decision][value=rejected]")
+    page.fill(f"{card} textarea[name=text]", "Chiffre non justifié")
+    page.click(f"{card} .review-form button[type=submit]")
+    dialog = page.locator("dialog.confirm")
+    dialog.wait_for()
+    assert "Acceptée" in dialog.inner_text()
+    dialog.locator("text=Annuler").click()
+    page.wait_for_timeout(300)
+    assert reviews() == ["accepted"]
+    page.click(f"{card} .review-form button[type=submit]")
+    page.locator("dialog.confirm >> text=Confirmer").click()
+    page.wait_for_selector(f"{card} .review-rejected")
+    assert reviews() == ["accepted", "rejected"]
+    # Confirming the decision in force asks nothing.
+    page.click(f"{card} .review-tools summary")
+    page.check(f"{card} input[name=decision][value=rejected]")
+    page.fill(f"{card} textarea[name=text]", "Toujours pas")
+    page.click(f"{card} .review-form button[type=submit]")
+    wait_until(page, "() => document.querySelectorAll('.review-rejected').length >= 2")
+    assert page.locator("dialog.confirm").count() == 0
+    assert reviews() == ["accepted", "rejected", "rejected"]

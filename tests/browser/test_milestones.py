@@ -44,3 +44,29 @@ def test_submit_then_validate_live(page_for, live_server):
     assert "Validé" in director.inner_text("#milestone-status")
     assert director.locator(".ms-review-validated").count() == 1
     assert "Julien Faure" in director.inner_text(".ms-review-list")
+
+
+def test_a_plain_form_with_a_confirmation_asks_first(page_for, live_server):
+    """« Supprimer ce jalon » posts a plain form: the question is asked all the same."""
+    from plugins.milestones.models import Milestone
+
+    claire = create_user("Claire Martin")
+    project = create_project({claire: "director"}, coordinators=[claire])
+    with current_app.test_request_context():
+        m = ops.create_milestone(project, claire, title="Statuts signés")
+        db.session.commit()
+    milestone_id = m.id
+    page = page_for(claire)
+    page.goto(f"{live_server}/projects/{project.id}/milestones/{milestone_id}")
+    page.click("form[hx-confirm] button.danger")
+    dialog = page.locator("dialog.confirm")
+    dialog.wait_for()
+    dialog.locator("text=Annuler").click()
+    page.wait_for_timeout(300)
+    db.session.expire_all()
+    assert db.session.get(Milestone, milestone_id) is not None
+    page.click("form[hx-confirm] button.danger")
+    page.locator("dialog.confirm >> text=Confirmer").click()
+    page.wait_for_url(f"{live_server}/projects/{project.id}/milestones/")
+    db.session.expire_all()
+    assert db.session.get(Milestone, milestone_id) is None

@@ -76,6 +76,7 @@ def update_column(project_id: int, column_id: int):
         column,
         request.form.get("version"),
         {_("Nom de la colonne"): column.name, _("Limite"): column.wip_limit or ""},
+        form=form,
     )
     setup.update_column(column, current_user, form.name.data, form.wip_limit.data, form.done.data)
     return _done(_("Colonne enregistrée."))

@@ -115,6 +115,7 @@ def update(project_id: int, task_id: int):
             _("Description"): task.description,
             _("Échéance"): task.due_date.strftime("%d/%m/%Y") if task.due_date else "",
         },
+        form=form,
     )
     try:
         ops.update_task(task, current_user, **_fields(form, project))

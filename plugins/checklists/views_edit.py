@@ -44,6 +44,13 @@ def _done(project, item, message: str, *, retarget: bool = False):
     return render_row(project, item, with_progress=True), 200, headers
 
 
+def _status_label(value: str) -> str:
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
 def _current(item) -> dict:
     return {
         _("Intitulé"): item.label,
@@ -89,8 +96,13 @@ def _justify_dialog(project, item, message: str):
 def status(project_id: int, item_id: int):
     """Quick status change from the list (``non_applicable`` needs a justification)."""
     item = _item_or_404(project_id, item_id)
-    check_version(item, request.form.get("version"), _current(item))
     value, justification = request.form.get("status", ""), request.form.get("justification", "")
+    check_version(
+        item,
+        request.form.get("version"),
+        _current(item),
+        mine={_("Statut"): _status_label(value), _("Justification"): justification},
+    )
     try:
         operations.check_status(value, justification)
     except operations.ChecklistError as exc:
@@ -147,7 +159,7 @@ def edit(project_id: int, item_id: int):
     form = item_form(g.project, item)
     if not form.validate_on_submit():
         return _invalid(g.project, item, form)
-    check_version(item, request.form.get("version"), _current(item))
+    check_version(item, request.form.get("version"), _current(item), form=form)
     if not _store_evidence(item, form):
         return _invalid(g.project, item, form)
     try:

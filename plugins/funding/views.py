@@ -101,6 +101,7 @@ def edit(project_id: int, line_id: int):
             line,
             request.form.get("version"),
             {_("Statut"): line.status_enum.label, _("Montant demandé"): line.amount_requested},
+            form=form,
         )
         try:
             ops.update_line(line, current_user, **form.values())
@@ -223,7 +224,9 @@ def criteria(project_id: int):
     form = CriteriaForm(obj=row)
     if form.validate_on_submit():
         if row is not None:
-            check_version(row, request.form.get("version"), {_("Critères"): row.complexity})
+            check_version(
+                row, request.form.get("version"), {_("Critères"): row.complexity}, form=form
+            )
         ops.save_criteria(
             g.project,
             current_user,

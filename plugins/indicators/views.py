@@ -133,7 +133,7 @@ def edit(project_id: int, indicator_id: int):
             f"{t.target_date.isoformat()} ; {_plain(t.value, ind.kind)}" for t in ind.targets
         )
     if form.validate_on_submit():
-        check_version(ind, request.form.get("version"), {_("Nom"): ind.name})
+        check_version(ind, request.form.get("version"), {_("Nom"): ind.name}, form=form)
         operations.update_indicator(
             ind, current_user, targets=form.parsed.get("steps", []), **_fields(form)
         )

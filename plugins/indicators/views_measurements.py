@@ -109,6 +109,7 @@ def edit_measurement(project_id: int, indicator_id: int, measurement_id: int):
                 m,
                 request.form.get("version"),
                 {_("Valeur"): format_value(ind.kind, m.value, ind.unit)},
+                form=form,
             )
             operations.update_measurement(m, current_user, **data, **_texts(form))
             db.session.commit()

@@ -90,7 +90,7 @@ def edit(project_id: int, milestone_id: int):
     if request.method == "GET":
         form.area.data, form.closes_stage.data = m.area or "", m.closes_stage or ""
     if form.validate_on_submit():
-        check_version(m, request.form.get("version"), {_("Titre"): m.title})
+        check_version(m, request.form.get("version"), {_("Titre"): m.title}, form=form)
         ops.update_milestone(m, current_user, **form.values())
         db.session.commit()
         toast(_("Jalon enregistré."))

@@ -124,7 +124,9 @@ def edit(project_id: int, section_id: int):
     s = _section(project_id, section_id)
     form = SectionForm(obj=s)
     if form.validate_on_submit():
-        check_version(s, request.form.get("version"), {_("Titre"): s.title, _("Consigne"): s.hint})
+        check_version(
+            s, request.form.get("version"), {_("Titre"): s.title, _("Consigne"): s.hint}, form=form
+        )
         ops.rename_section(s, current_user, form.title.data, form.hint.data or "")
         db.session.commit()
         toast(_("Section enregistrée."))

@@ -112,6 +112,33 @@
   });
 
   // Dialog buttons.
+  // data-copy="selector": copy that element's text (a conflict's « Copier ma saisie »), as
+  // "Label : value" lines for a <dl>; the button says so for a moment.
+  document.addEventListener("click", function (evt) {
+    const b = evt.target.closest("[data-copy]");
+    if (!b) return;
+    const src = document.querySelector(b.dataset.copy);
+    if (!src) return;
+    let text = src.innerText;
+    if (src.tagName === "DL") {
+      text = Array.from(src.querySelectorAll("dt")).map(function (dt) {
+        const dd = dt.nextElementSibling;
+        return dt.innerText + " : " + (dd ? dd.innerText : "");
+      }).join("\n");
+    }
+    const done = function () {
+      const label = b.textContent;
+      b.textContent = b.dataset.copied || label;
+      window.setTimeout(function () { b.textContent = label; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(src); });
+    } else { selectText(src); }
+  });
+  function selectText(el) {  // no clipboard (plain http): select it for Ctrl+C
+    const range = document.createRange(); range.selectNodeContents(el);
+    const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+  }
   document.addEventListener("click", function (evt) {
     const t = evt.target.closest("[data-close], [data-reload]");
     if (!t) return;

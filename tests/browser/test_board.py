@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from plugins.board import operations as ops
 from plugins.board.setup import ensure_columns
+from tests.browser.conftest import screenshot
 from tests.browser.live import joined, max_seen, settled, watch, watch_duplicates
 from tests.factories import create_project, create_user
 from workspace.extensions import db
@@ -167,3 +168,30 @@ def test_an_opened_card_is_in_the_address_and_back_closes_it(page_for, live_serv
     other.keyboard.press("Escape")
     expect(other.locator("#task-panel")).to_be_hidden()
     other.wait_for_url(board)
+
+
+def test_a_conflict_keeps_its_title_in_view_and_copies_what_was_typed(page_for, live_server):
+    project, _columns, tasks, people = _board()
+    page = page_for(people["claire"])
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    _open(page, f"{live_server}/projects/{project.id}/board/?task={tasks[0].id}")
+    page.locator("#task-panel .task-edit summary").click()
+    # Meanwhile Karim saves a long description: the dialog is taller than the screen.
+    ops.update_task(tasks[0], people["karim"], description="Une ligne.\n" * 60)
+    db.session.commit()
+    page.fill("#task-form input[name=title]", "Mon titre à garder")
+    page.fill("#task-form textarea[name=description]", "Mon texte à garder")
+    page.click("#task-form button[type=submit]")
+    dialog = page.locator("dialog.conflict")
+    expect(dialog).to_be_visible()
+    mine = page.locator("#conflict-mine").inner_text()
+    assert "Domaine\nRH / organisation" in mine and "area" not in mine
+    page.evaluate("document.querySelector('dialog.conflict').scrollTop = 100000")
+    title = page.locator("#conflict-title").bounding_box()
+    assert title["y"] >= 0 and title["y"] + title["height"] <= 768
+    screenshot(page, "board-conflict")
+    page.get_by_role("button", name="Copier ma saisie").click()
+    expect(page.get_by_role("button", name="Saisie copiée")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "Titre : Mon titre à garder" in copied
+    assert "Description : Mon texte à garder" in copied

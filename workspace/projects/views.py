@@ -128,6 +128,7 @@ def settings(project_id: int):
             project,
             request.form.get("version"),
             {_("Nom du projet"): project.name, _("Résumé"): project.summary},
+            form=form,
         )
         partners = db.session.scalars(
             db.select(Organisation).where(Organisation.id.in_(form.partners.data or []))

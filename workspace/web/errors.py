@@ -125,7 +125,9 @@ def _conflict(exc):
     from workspace.forms.conflicts import conflict_response
 
     db.session.rollback()
-    mine = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
+    mine = exc.mine
+    if mine is None:  # no form described: the request's fields, as typed
+        mine = {k: v for k, v in request.form.items() if k not in ("csrf_token", "version")}
     return conflict_response(exc, mine)
 
 

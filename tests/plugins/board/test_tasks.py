@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -170,6 +171,38 @@ def test_update_and_stale_update_is_409(board, login_as, emitted):
     db.session.expire_all()
     assert db.session.get(Task, task.id).title == "Première"
     assert [n["type"] for n in emitted] == ["task:updated"]
+
+
+def test_the_conflict_shows_labels_and_displayed_values(board, login_as):
+    project, people, columns, tasks = board
+    task = tasks[0]
+    v = task.version
+    url = f"/projects/{project.id}/board/tasks/{task.id}"
+    login_as(people["director"]).post(url, data=_form(columns, title="Première", version=v))
+    org = people["director"].organisation
+    r = login_as(people["coordinator"]).post(
+        url,
+        data=_form(
+            columns,
+            title="Seconde",
+            version=v,
+            organisation_id=org.id,
+            assignees=[people["coordinator"].id],
+        ),
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 409
+    mine = r.text.split('id="conflict-mine"')[1].split("</section>")[0]
+    pairs = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", mine, re.S))
+    assert pairs["Organisation responsable"] == org.name
+    assert pairs["Domaine"] == "Stratégie"
+    assert pairs["Priorité"] == "Haute"
+    assert pairs["Personnes assignées"] == people["coordinator"].name
+    assert pairs["Échéance"] == "01/04/2026"
+    assert pairs["Colonne"] == columns[0].name
+    for raw in ("organisation_id", "area", "csrf_token", "version", "strategie"):
+        assert raw not in mine
+    assert "Copier ma saisie" in r.text
 
 
 def test_concurrent_stale_edits_never_overwrite(app, board):

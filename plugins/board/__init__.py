@@ -71,7 +71,7 @@ plugin = Plugin(
         "project_form_fields": project_form_fields,
     },
     styles=["css/board.css"],
-    scripts=["js/board.js"],
+    scripts=["js/board.js", "js/board_search.js"],
     demo=demo,
     on_load=_on_load,
 )

@@ -126,6 +126,8 @@
     });
   }
   if (board.matches(".bcol-body") || board.querySelector(".bcol-body")) initSortable(board);
+  // The live filters (board_search.js) replace the columns: make the new ones draggable.
+  Coop.boardReplaced = function () { initSortable(board); };
   window.htmx.onLoad(function (el) { initSortable(el.parentElement || el); refocus(); });
 
   /** Give the focus back to the moved card when a swap dropped it on <body>. Several swaps

@@ -195,3 +195,37 @@ def test_a_conflict_keeps_its_title_in_view_and_copies_what_was_typed(page_for, 
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "Titre : Mon titre à garder" in copied
     assert "Description : Mon texte à garder" in copied
+
+
+def test_filters_apply_as_you_type_and_the_address_follows(page_for, live_server):
+    project, columns, tasks, people = _board()
+    ops.create_task(
+        project, people["claire"], columns[1], title="Budget prévisionnel", area="gestion"
+    )
+    db.session.commit()
+    board = f"{live_server}/projects/{project.id}/board/"
+    page = page_for(people["claire"])
+    _open(page, board)
+    expect(page.locator(".board-filter-submit")).to_be_hidden()
+    page.locator("#f-q").press_sequentially("budg", delay=40)
+    expect(page.locator("#board .tc")).to_have_count(1)
+    expect(page.locator("#board .tc .tt")).to_have_text("Budget prévisionnel")
+    page.wait_for_url(f"{board}?q=budg")
+    assert page.evaluate("document.activeElement.id") == "f-q"  # typing goes on
+    expect(page.locator("#live-announcer")).to_contain_text("1 tâche affichée")
+    expect(page.locator("#board-reset-slot a")).to_be_visible()
+    assert "q=budg" in page.locator("#board-export").get_attribute("href")
+    # A select applies at once; clearing the search shows the other tasks of that domain.
+    page.select_option("#f-area", "rh")
+    expect(page.locator("#board .tc")).to_have_count(0)
+    page.fill("#f-q", "")
+    expect(page.locator("#board .tc")).to_have_count(3)
+    page.wait_for_url(f"{board}?area=rh")
+    page.reload()
+    expect(page.locator("#board .tc")).to_have_count(3)
+    assert page.locator("#f-area").input_value() == "rh"
+    # The swapped columns still take drops.
+    page.select_option("#f-area", "")
+    expect(page.locator("#board .tc")).to_have_count(4)
+    _drag(page, f"#t{tasks[0].id}", f".bcol-body[data-col='{columns[2].id}']")
+    expect(page.locator(f".bcol-body[data-col='{columns[2].id}'] #t{tasks[0].id}")).to_be_visible()

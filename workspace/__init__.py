@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workspace.members.views import bp as members_bp
     from workspace.notifications.views import init_notifications
     from workspace.plugins import load_plugins
+    from workspace.projects import search as _search  # noqa: F401 - its route on projects_bp
     from workspace.projects.views import bp as projects_bp
     from workspace.realtime.hub import init_realtime
     from workspace.web.errors import init_errors

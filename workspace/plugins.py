@@ -86,6 +86,23 @@ class Commentable:
 
 
 @dataclass
+class Searchable:
+    """Objects the search across projects finds (top bar, ``/search``): rows of ``model`` (it
+    has ``project_id``) where every typed word is in one of ``columns``, in the projects where
+    the person has ``permission``. ``label(obj)`` / ``url(obj)`` as for :class:`Commentable`;
+    ``where``: an extra condition (e.g. not archived); ``kind``: what the hit is (« Tâche »)."""
+
+    kind: str
+    model: type
+    columns: tuple
+    label: Callable
+    url: Callable
+    permission: str
+    icon: str = "file-text"
+    where: object | None = None
+
+
+@dataclass
 class Plugin:
     """What a plugin package declares.
 
@@ -97,6 +114,7 @@ class Plugin:
       ``/api/v1/projects/<int:project_id>/<name>``; see workspace.api.core.endpoint.
     - ``permissions``: list of :class:`~workspace.permissions.Permission`.
     - ``nav``: tabs; ``widgets``: dashboard cards; ``commentables``: commentable types.
+    - ``searchables``: what the search across projects finds (:class:`Searchable`).
     - ``activity_types``: ``{object_type: (label, icon)}`` of the events it publishes
       (``"task"`` for ``task:moved``): the activity log's icons and type filter.
     - ``hooks``: ``{hook_name: callable}``; see :func:`call_hook` and :func:`render_hook`.
@@ -114,6 +132,7 @@ class Plugin:
     nav: list[NavItem] = field(default_factory=list)
     widgets: list[Widget] = field(default_factory=list)
     commentables: list[Commentable] = field(default_factory=list)
+    searchables: list[Searchable] = field(default_factory=list)
     activity_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     hooks: dict[str, Callable] = field(default_factory=dict)
     styles: list[str] = field(default_factory=list)

@@ -8,7 +8,7 @@ sub-items, milestone link), drag and drop and keyboard moves, live updates, filt
 from flask_babel import lazy_gettext as _l
 
 from workspace.permissions import ALL_ROLES, Permission
-from workspace.plugins import Commentable, NavItem, Plugin
+from workspace.plugins import Commentable, NavItem, Plugin, Searchable
 
 from . import views_settings, views_tasks  # noqa: F401 - register the routes
 from .api import api_bp
@@ -24,6 +24,7 @@ from .hooks import (
     resolve_task,
 )
 from .mine import root_bp
+from .models import Task
 from .operations import task_url
 from .site_templates import admin_tabs
 from .views import bp
@@ -60,6 +61,18 @@ plugin = Plugin(
             label=lambda task: task.title,
             url=task_url,
             permission="board.view",
+        )
+    ],
+    searchables=[
+        Searchable(
+            _l("Tâche"),
+            Task,
+            (Task.title, Task.description),
+            label=lambda task: task.title,
+            url=task_url,
+            permission="board.view",
+            icon="kanban",
+            where=Task.archived.is_(False),
         )
     ],
     hooks={

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 
 from workspace.operations import project_created
 from workspace.permissions import ALL_ROLES, Permission
-from workspace.plugins import Commentable, NavItem, Plugin, Widget
+from workspace.plugins import Commentable, NavItem, Plugin, Searchable, Widget
 
 from . import hooks, views_edit  # noqa: F401 - views_edit registers the mutation routes
 from .api import api_bp
 from .demo import load_demo
+from .models import Item
 from .report import report_sections
 from .views import bp
 
@@ -54,6 +55,17 @@ plugin = Plugin(
             hooks.item_label,
             hooks.item_link,
             "checklists.view",
+        )
+    ],
+    searchables=[
+        Searchable(
+            _l("Point de checklist"),
+            Item,
+            (Item.label, Item.label_en, Item.note, Item.justification),
+            label=hooks.item_label,
+            url=hooks.item_link,
+            permission="checklists.view",
+            icon="list-checks",
         )
     ],
     hooks={

@@ -11,12 +11,13 @@ Hooks provided: ``report_sections(project, period)``, ``calendar_items(project)`
 from flask_babel import lazy_gettext as _l
 
 from workspace.permissions import ALL_ROLES, Permission
-from workspace.plugins import Commentable, NavItem, Plugin, Widget
+from workspace.plugins import Commentable, NavItem, Plugin, Searchable, Widget
 
 from . import exports, hooks, report, views_measurements  # noqa: F401 - registers the routes
 from .api import api_bp
 from .awaiting import awaiting
 from .demo import demo
+from .models import Indicator
 from .views import bp
 
 _lights = Widget(
@@ -74,6 +75,17 @@ plugin = Plugin(
             hooks.measurement_url,
             "indicators.view",
         ),
+    ],
+    searchables=[
+        Searchable(
+            _l("Indicateur"),
+            Indicator,
+            (Indicator.name, Indicator.definition),
+            label=lambda i: i.name,
+            url=hooks.indicator_url,
+            permission="indicators.view",
+            icon="chart-line",
+        )
     ],
     hooks={
         "awaiting": awaiting,

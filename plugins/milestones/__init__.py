@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from workspace.extensions import db
 from workspace.permissions import ALL_ROLES, Permission
-from workspace.plugins import Commentable, NavItem, Plugin, Widget
+from workspace.plugins import Commentable, NavItem, Plugin, Searchable, Widget
 
 from . import models  # noqa: F401 - the tables
 from .api import api_bp
@@ -82,6 +82,17 @@ plugin = Plugin(
     ],
     commentables=[
         Commentable("milestone", _resolve, lambda m: m.title, milestone_url, "milestones.view")
+    ],
+    searchables=[
+        Searchable(
+            _l("Jalon"),
+            Milestone,
+            (Milestone.title, Milestone.description, Milestone.deliverables),
+            label=lambda m: m.title,
+            url=milestone_url,
+            permission="milestones.view",
+            icon="flag",
+        )
     ],
     hooks={
         "milestone_choices": milestone_choices,

@@ -89,6 +89,11 @@ MATRIX = {
         None,
     ),
     "projects.index": (lambda c: "/", {"GET": row()}, None),
+    "projects.search_page": (
+        lambda c: f"/search?q={c['project'].name}",
+        {"GET": row(), "POST": ALL_405},
+        None,
+    ),
     "projects.create": (
         lambda c: "/projects/new",
         {

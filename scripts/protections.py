@@ -91,8 +91,8 @@ MUTATIONS = [
     M(
         "idor-get-task",
         "plugins/board/lookups.py",
-        "    if task is None or task.project_id != project_id:\n",
-        "    if task is None:\n",
+        "    if task is None or task.project_id != project_id or task.deleted_at is not None:\n",
+        "    if task is None or task.deleted_at is not None:\n",
         "tests/hardening/test_route_matrix.py::test_object_of_another_project_is_404",
     ),
     M(

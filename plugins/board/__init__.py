@@ -5,12 +5,14 @@ sub-items, milestone link), drag and drop and keyboard moves, live updates, filt
 “mes tâches”, task templates, CSV export.
 """
 
+import click
+from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
 from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import Commentable, NavItem, Plugin, Searchable
 
-from . import views_settings, views_tasks  # noqa: F401 - register the routes
+from . import trash, views_settings, views_tasks  # noqa: F401 - register the routes
 from .api import api_bp
 from .demo import demo
 from .hooks import (
@@ -35,6 +37,22 @@ def _on_load(app) -> None:
 
     project_created.connect(on_project_created, weak=False)
     app.jinja_env.filters.setdefault("board_markdown", render_markdown)
+    app.cli.add_command(board_cli)
+
+
+board_cli = AppGroup("board", help="The task board.")
+
+
+@board_cli.command("purge-trash")
+def purge_trash_command() -> None:
+    """Delete for good the tasks in the trash for more than 30 days (every project)."""
+    from workspace.extensions import db
+
+    from .trash import purge_trash
+
+    n = purge_trash()
+    db.session.commit()
+    click.echo(f"{n} task(s) deleted for good")
 
 
 plugin = Plugin(

@@ -194,7 +194,9 @@ def delete_column(project_id: int, column_id: int):
     query=TASK_FILTERS,
 )
 def tasks(project_id: int, args):
-    stmt = db.select(Task).filter_by(project_id=project_id, archived=args.get("archived", False))
+    stmt = db.select(Task).filter_by(
+        project_id=project_id, archived=args.get("archived", False), deleted_at=None
+    )
     for name in ("column_id", "area", "milestone_id"):
         if name in args:
             stmt = stmt.where(getattr(Task, name) == args[name])
@@ -212,7 +214,7 @@ def tasks(project_id: int, args):
     response=TASK,
 )
 def task(project_id: int, task_id: int):
-    return item(get_or_404(Task, task_id, project_id), TASK)
+    return item(_task(task_id, project_id), TASK)
 
 
 def _column(project_id: int, column_id: int) -> BoardColumn:
@@ -224,6 +226,14 @@ def _column(project_id: int, column_id: int) -> BoardColumn:
             {"column_id": _("Cette colonne n'appartient pas au projet.")},
         )
     return col
+
+
+def _task(task_id: int, project_id: int) -> Task:
+    """The task of this project, 404 if it is another project's or in the trash."""
+    task = get_or_404(Task, task_id, project_id)
+    if task.deleted_at is not None:
+        raise ApiError(404)
+    return task
 
 
 def _fields(project, data: dict, current: Task | None = None) -> dict:
@@ -307,7 +317,7 @@ def create_task(project_id: int, data):
     name="update_task",
 )
 def update_task(project_id: int, task_id: int, data):
-    current = get_or_404(Task, task_id, project_id)
+    current = _task(task_id, project_id)
     check_if_match(current, TASK)
     if "column_id" in data and data["column_id"] != current.column_id:
         raise ApiError(
@@ -336,7 +346,7 @@ def update_task(project_id: int, task_id: int, data):
     name="move_task",
 )
 def move_task(project_id: int, task_id: int, data):
-    current = get_or_404(Task, task_id, project_id)
+    current = _task(task_id, project_id)
     col = _column(project_id, data["column_id"])
     position = data.get("position")
     try:
@@ -354,7 +364,7 @@ def move_task(project_id: int, task_id: int, data):
 
 
 def _state(project_id: int, task_id: int, action, archived_before: bool):
-    current = get_or_404(Task, task_id, project_id)
+    current = _task(task_id, project_id)
     if current.archived != archived_before:
         msg = (
             _("Cette tâche est déjà archivée.")
@@ -406,6 +416,6 @@ def restore_task(project_id: int, task_id: int):
     name="delete_task",
 )
 def delete_task(project_id: int, task_id: int):
-    ops.delete_task(get_or_404(Task, task_id, project_id), current_user)
+    ops.delete_task(_task(task_id, project_id), current_user)
     db.session.commit()
     return no_content()

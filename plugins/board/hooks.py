@@ -33,7 +33,9 @@ def render_markdown(text: str) -> Markup:
 
 def resolve_task(project, object_id) -> Task | None:
     task = db.session.get(Task, object_id) if isinstance(object_id, int) else None
-    return task if task is not None and task.project_id == project.id else None
+    if task is None or task.project_id != project.id or task.deleted_at is not None:
+        return None
+    return task
 
 
 def milestone_links(project, milestone_id) -> str | None:

@@ -19,9 +19,10 @@ def today() -> date:
 
 
 def get_task(project_id: int, task_id: int, options=()) -> Task:
-    """The task of this project, or 404 (another project's task is not found here)."""
+    """The task of this project, or 404 (another project's task, or one in the trash, is not
+    found here: only the trash's own routes reach those)."""
     task = db.session.get(Task, task_id, options=options)
-    if task is None or task.project_id != project_id:
+    if task is None or task.project_id != project_id or task.deleted_at is not None:
         abort(404)
     return task
 

@@ -118,6 +118,12 @@ class Task(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     milestone_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # In the trash (also archived, so no board query sees it): restorable for TRASH_DAYS, then
+    # deleted for good. Only the trash and its restore route look at these tasks.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    deleted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True, index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id"), nullable=True, index=True
     )
@@ -134,6 +140,7 @@ class Task(IdMixin, TimestampMixin, VersionedMixin, db.Model):
         back_populates="task", cascade="all, delete-orphan", order_by="SubItem.position"
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
 
     @property

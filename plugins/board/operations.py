@@ -208,7 +208,7 @@ def archive_task(task: Task, actor) -> None:
     )
 
 
-def restore_task(task: Task, actor) -> None:
+def restore_task(task: Task, actor, summary=None) -> None:
     """Bring an archived task back, at the end of its column."""
     lock_columns(task.project_id)
     order = Order(task.column_id)
@@ -220,31 +220,34 @@ def restore_task(task: Task, actor) -> None:
         "restored",
         task,
         actor,
-        _l("a restauré la tâche « %(title)s »", title=task.title),
+        summary or _l("a restauré la tâche « %(title)s »", title=task.title),
         keys=[f"column:{task.column_id}"],
     )
 
 
+TRASH_DAYS = 30  # a deleted task can be restored this long (Nextcloud Deck does the same)
+
+
 def delete_task(task: Task, actor) -> None:
-    """Delete for good (coordinators); the log keeps the title."""
-    project, column_id, title = task.project, task.column_id, task.title
+    """Put the task in the trash (coordinators): off the board and the archive, restorable for
+    :data:`TRASH_DAYS` days, then deleted for good by :func:`purge_trash`."""
     lock_columns(task.project_id)
-    order = Order(column_id)
-    url = task_url(task)
-    task_id = task.id
-    db.session.delete(task)
+    refresh_positions(task)
+    order = Order(task.column_id)
+    task.archived = True  # so that no board, search or feed query sees it
+    task.archived_at = task.archived_at or utcnow()
+    task.deleted_at = utcnow()
+    task.deleted_by_id = actor.id
     db.session.flush()
-    if task_id in order:
-        order.remove(task_id)
+    if task.id in order:
+        order.remove(task.id)
     order.write()
-    publish(
-        "task:deleted",
-        project,
+    _publish(
+        "deleted",
+        task,
         actor,
-        _l("a supprimé la tâche « %(title)s »", title=title),
-        object_id=task_id,
-        keys=[f"column:{column_id}"],
-        data={"url": url.split("?")[0]},
+        _l("a mis la tâche « %(title)s » à la corbeille", title=task.title),
+        keys=[f"column:{task.column_id}"],
     )
 
 

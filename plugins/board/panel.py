@@ -13,6 +13,7 @@ from workspace.plugins import call_hook
 from .forms import TaskForm
 from .lookups import assignable, labels_of, today
 from .models import Task
+from .operations import TRASH_DAYS
 from .setup import columns_of
 
 
@@ -60,6 +61,7 @@ def panel_context(project, task: Task, form=None) -> dict:
         "progress": (done, len(task.subitems)),
         "milestones": dict(milestone_choices(project)),
         "today": today(),
+        "trash_days": TRASH_DAYS,
     }
 
 

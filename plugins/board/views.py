@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import astuple
 from datetime import date
 
-from flask import Blueprint, Response, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from workspace.permissions import can, requires
 from . import queries
 from .cards import CardRenderer, card_select, load_cards
 from .export import board_csv
-from .lookups import get_column, get_task, labels_of, members, today
+from .lookups import get_column, labels_of, members, today
 from .models import Task
 from .panel import render_panel
 from .queries import PAGE, Filters
@@ -62,7 +62,7 @@ def index(project_id: int):
     open_task = request.args.get("task", type=int)
     if open_task:
         task = db.session.get(Task, open_task)
-        if task is not None and task.project_id == project.id:
+        if task is not None and task.project_id == project.id and task.deleted_at is None:
             panel = render_panel(project, task)
     return render_template(
         "board/index.html", project=project, body=board_body(project, filters), panel=panel
@@ -176,9 +176,11 @@ def card(project_id: int, task_id: int):
 
 
 def _render_card(project, task_id: int, editable: bool, day: date) -> str:
-    task = get_task(project.id, task_id)
+    task = db.session.get(Task, task_id)
+    if task is None or task.project_id != project.id:
+        abort(404)
     if task.archived:
-        return ""  # the card leaves the board
+        return ""  # the card leaves the board (archived, or in the trash)
     cards = load_cards(card_select().where(Task.id == task.id))
     return card_context(project, cards, [task.column], editable, day)["render_cards"](cards)
 
@@ -188,7 +190,7 @@ def _render_card(project, task_id: int, editable: bool, day: date) -> str:
 def archive(project_id: int):
     tasks = db.session.scalars(
         db.select(Task)
-        .filter_by(project_id=project_id, archived=True)
+        .filter_by(project_id=project_id, archived=True, deleted_at=None)
         .order_by(Task.archived_at.desc())
     ).all()
     return render_template("board/archive.html", project=g.project, tasks=tasks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from werkzeug.exceptions import abort
 
@@ -169,14 +170,12 @@ def _wip_confirm(task, column, position, message):
 
 
 def _state_change(project_id, task_id, action, message):
-    """Archive, restore or delete; htmx gets the updated panel (or none after a delete)."""
+    """Archive or restore; htmx gets the updated panel."""
     task = get_task(project_id, task_id)
     project = task.project
     action(task, current_user)
     db.session.commit()
     toast(message)
-    if htmx and action is ops.delete_task:
-        return "", 200, {"HX-Retarget": "#dialogs", "HX-Reswap": "innerHTML"}
     if htmx:
         return _panel(project, task)
     if request.form.get("next") == "archive" or action is ops.restore_task:
@@ -205,7 +204,21 @@ def restore_task(project_id: int, task_id: int):
 @bp.route("/tasks/<int:task_id>/delete", methods=["POST"])
 @requires("board.manage")
 def delete_task(project_id: int, task_id: int):
-    return _state_change(project_id, task_id, ops.delete_task, _("Tâche supprimée."))
+    """To the trash, with « Annuler » on the toast; the trash's expired tasks go for good."""
+    from .trash import purge_trash
+
+    task = get_task(project_id, task_id)
+    ops.delete_task(task, current_user)
+    purge_trash(project_id)
+    db.session.commit()
+    undo = url_for("board.undelete", project_id=project_id, task_id=task.id)
+    toast(
+        _("Tâche mise à la corbeille (%(days)d jours pour la restaurer).", days=ops.TRASH_DAYS),
+        action={"label": pgettext("undo an action", "Annuler"), "url": undo},
+    )
+    if htmx:  # the task's panel closes (board.js), wherever it was rendered
+        return "", 200, {"HX-Reswap": "none", "HX-Trigger": '{"coop:panel-close": true}'}
+    return _back(g.project)
 
 
 def _subitem(project_id: int, task_id: int, item_id: int) -> SubItem:

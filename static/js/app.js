@@ -21,15 +21,29 @@
   }
   Coop.announce = announce;
 
-  function toast(message, kind) {
+  // action: {label, url} — a button that POSTs to url (« Annuler » after a deletion); the
+  // toast then stays longer, and the answer's own toast says what happened.
+  function toast(message, kind, action) {
     const box = document.getElementById("toasts");
     if (!box || !message) return;
     const el = document.createElement("div");
     el.className = "toast toast-" + (kind || "success");
     el.setAttribute("role", kind === "error" ? "alert" : "status");
-    el.textContent = message;
+    const text = document.createElement("span");
+    text.textContent = message;
+    el.appendChild(text);
+    if (action && action.url) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "button small toast-action"; b.textContent = action.label;
+      b.addEventListener("click", function () {
+        b.disabled = true;
+        window.htmx.ajax("POST", action.url, { source: document.body, swap: "none" })
+          .then(function () { el.remove(); });
+      });
+      el.appendChild(b);
+    }
     box.appendChild(el);
-    window.setTimeout(function () { el.remove(); }, 5000);
+    window.setTimeout(function () { el.remove(); }, action ? 12000 : 5000);
   }
   Coop.toast = toast;
 
@@ -93,7 +107,7 @@
   // Toasts sent by the server in HX-Trigger: {"coop:toast": [{message, kind}]}.
   function showToasts(evt) {
     const items = Array.isArray(evt.detail.value) ? evt.detail.value : [evt.detail];
-    items.forEach(function (t) { toast(t.message, t.kind); });
+    items.forEach(function (t) { toast(t.message, t.kind, t.action); });
   }
   body.addEventListener("coop:toast", showToasts);
   // htmx dispatches HX-Trigger events on the element that sent the request. The live refresh

@@ -273,6 +273,17 @@
     refresh([form.querySelector("[name=column_id]").value]);
   });
 
+  // The task was deleted (to the trash): its panel closes, the address follows (see below).
+  document.body.addEventListener("coop:panel-close", function () {
+    const panel = document.getElementById("task-panel");
+    if (!panel) return;
+    // Removed once closed (the address follows on "close"), else the next settle would show
+    // it again (data-autoshow).
+    if (!panel.open) { panel.remove(); return; }
+    panel.addEventListener("close", function () { panel.remove(); }, { once: true });
+    panel.close();
+  });
+
   // A panel rendered with the page (?task=42: a shared link) opens at once.
   document.querySelectorAll("dialog[data-autoshow]:not([open])").forEach(function (d) { d.showModal(); });
   // Closing the panel: the address goes back to the board — the entry before the card when

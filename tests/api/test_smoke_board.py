@@ -91,3 +91,18 @@ def test_cursor_pagination(roles_project, api_for):
     r = api.get(base, query_string={"cursor": "garbage!"})
     assert r.status_code == 400 and "cursor" in r.json["error"]["fields"]
     assert api.get(base, query_string={"column_id": cols[1].id}).json["data"] == []
+
+
+def test_a_deleted_task_goes_to_the_trash(roles_project, api_for):
+    project, people = roles_project
+    cols = _board(project)
+    api = api_for(people["coordinator"])
+    base = f"/api/v1/projects/{project.id}/board/tasks"
+    task = api.post(base, {"title": "Convention", "column_id": cols[0].id}).json
+    assert api.delete(f"{base}/{task['id']}").status_code == 204
+    assert api.get(f"{base}/{task['id']}").status_code == 404
+    listed = api.get(f"{base}?archived=true").json
+    assert task["id"] not in [t["id"] for t in listed["data"]]
+    from plugins.board.models import Task
+
+    assert db.session.get(Task, task["id"]).deleted_at is not None  # restorable for 30 days

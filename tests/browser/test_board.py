@@ -229,3 +229,20 @@ def test_filters_apply_as_you_type_and_the_address_follows(page_for, live_server
     expect(page.locator("#board .tc")).to_have_count(4)
     _drag(page, f"#t{tasks[0].id}", f".bcol-body[data-col='{columns[2].id}']")
     expect(page.locator(f".bcol-body[data-col='{columns[2].id}'] #t{tasks[0].id}")).to_be_visible()
+
+
+def test_a_deleted_task_comes_back_with_undo(page_for, live_server):
+    project, _columns, tasks, people = _board()
+    page = page_for(people["claire"])
+    _open(page, f"{live_server}/projects/{project.id}/board/?task={tasks[1].id}")
+    page.locator("#task-panel button.danger", has_text="Supprimer").click()
+    page.locator("dialog.confirm >> text=Confirmer").click()
+    expect(page.locator(f"#t{tasks[1].id}")).to_have_count(0)
+    expect(page.locator("#task-panel")).to_have_count(0)
+    page.wait_for_url(f"{live_server}/projects/{project.id}/board/")
+    toast = page.locator(".toast", has_text="corbeille")
+    expect(toast).to_be_visible()
+    screenshot(page, "board-undo-toast")
+    toast.get_by_role("button", name="Annuler").click()
+    expect(page.locator(f"#t{tasks[1].id}")).to_be_visible()  # back, live
+    expect(page.locator(".toast", has_text="restaurée")).to_be_visible()

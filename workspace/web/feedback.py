@@ -9,10 +9,14 @@ from flask import flash, g
 from workspace.extensions import htmx
 
 
-def toast(message, kind: str = "success") -> None:
-    """Queue a toast for this response."""
+def toast(message, kind: str = "success", action: dict | None = None) -> None:
+    """Queue a toast for this response. ``action``: ``{"label", "url"}`` of a button that
+    POSTs to ``url`` (« Annuler » after a deletion); htmx requests only (a flash has none)."""
     if htmx:
-        g.setdefault("_toasts", []).append({"message": str(message), "kind": kind})
+        item = {"message": str(message), "kind": kind}
+        if action:
+            item["action"] = {"label": str(action["label"]), "url": action["url"]}
+        g.setdefault("_toasts", []).append(item)
     else:
         flash(str(message), kind)
 

@@ -36,6 +36,8 @@ ENDPOINTS = [
     ("archive", EDIT, "POST", "/tasks/{t0}/archive", {}),
     ("restore", EDIT, "POST", "/tasks/{ta}/restore", {}),
     ("delete", MANAGE, "POST", "/tasks/{t0}/delete", {}),
+    ("trash", VIEW, "GET", "/trash", None),
+    ("undelete", MANAGE, "POST", "/tasks/{td}/undelete", {}),
     ("add_subitem", EDIT, "POST", "/tasks/{t0}/subitems", {"title": "Étape"}),
     ("toggle_subitem", EDIT, "POST", "/tasks/{t0}/subitems/{s0}/toggle", {"done": "1"}),
     ("delete_subitem", EDIT, "POST", "/tasks/{t0}/subitems/{s0}/delete", {}),
@@ -61,6 +63,8 @@ def world(board):
     template = save_template(project, actor, "Modèle existant")
     archived = tasks[3]
     ops.archive_task(archived, actor)
+    trashed = tasks[4]
+    ops.delete_task(trashed, actor)
     db.session.commit()
     ids = {
         "c0": columns[0].id,
@@ -68,6 +72,7 @@ def world(board):
         "c2": columns[2].id,
         "t0": tasks[0].id,
         "ta": archived.id,
+        "td": trashed.id,
         "s0": item.id,
         "l0": label.id,
         "m0": template.id,
@@ -85,7 +90,7 @@ def snapshot():
         )
 
     return (
-        rows(Task, "id", "title", "column_id", "position", "archived", "version"),
+        rows(Task, "id", "title", "column_id", "position", "archived", "deleted_at", "version"),
         rows(BoardColumn, "id", "name", "position", "wip_limit"),
         rows(SubItem, "id", "title", "done"),
         rows(Label, "id", "name"),

@@ -285,7 +285,8 @@ def test_archive_restore_delete(board, login_as, emitted):
     r = login_as(people["coordinator"]).post(
         f"{base}/{a0.id}/delete", headers={"HX-Request": "true"}
     )
-    assert r.status_code == 200 and r.headers["HX-Retarget"] == "#dialogs"
+    assert r.status_code == 200 and r.headers["HX-Reswap"] == "none"
+    assert "coop:panel-close" in r.headers["HX-Trigger"]
     assert order(columns[0].id) == [a2.id, a1.id] and positions(columns[0].id) == [0, 1]
     types = [n["type"] for n in emitted]
     assert types == ["task:archived", "task:restored", "task:deleted"]
@@ -299,7 +300,9 @@ def test_delete_button_has_confirmation(board, login_as):
         .get(f"/projects/{project.id}/board/tasks/{tasks[0].id}", headers={"HX-Request": "true"})
         .text
     )
-    assert "hx-confirm=" in html and "Supprimer définitivement" in html
+    assert (
+        "hx-confirm=" in html and "à la corbeille ? Elle pourra être restaurée pendant 30" in html
+    )
 
 
 def test_overdue_card_shows_red_text(board, login_as):

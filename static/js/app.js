@@ -133,7 +133,7 @@
     if (!b) return;
     const src = document.querySelector(b.dataset.copy);
     if (!src) return;
-    let text = src.innerText;
+    let text = "value" in src ? src.value : src.innerText;
     if (src.tagName === "DL") {
       text = Array.from(src.querySelectorAll("dt")).map(function (dt) {
         const dd = dt.nextElementSibling;
@@ -150,6 +150,7 @@
     } else { selectText(src); }
   });
   function selectText(el) {  // no clipboard (plain http): select it for Ctrl+C
+    if (el.select) { el.select(); return; }
     const range = document.createRange(); range.selectNodeContents(el);
     const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
   }

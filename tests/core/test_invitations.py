@@ -36,7 +36,14 @@ def _membership(project, user):
 def test_coordinator_invites_by_email(roles_project, login_as):
     project, people = roles_project
     r = _invite(login_as(people["coordinator"]), project, "Nouvelle@Example.org")
-    assert r.status_code == 302
+    assert r.status_code == 200
+    # the link is shown once, to copy (no mail server is configured: say so)
+    shown = re.search(
+        r'id="invite-link" type="text" readonly value="http://localhost([^"]+)"', r.text
+    )
+    assert shown and shown.group(1) == _link()
+    assert "Copier le lien" in r.text and "Aucun serveur d'e-mail" in r.text
+    assert 'value="nouvelle@example.org"' not in r.text  # the form is ready for the next one
     invitation = db.session.scalar(db.select(Invitation))
     assert invitation.email == "nouvelle@example.org" and invitation.role == "adviser"
     assert invitation.expires_at - utcnow() > timedelta(days=6, hours=23)
@@ -130,6 +137,7 @@ def test_new_account_form_bad_input(roles_project, login_as, app):
     cases = [
         ({"name": ""}, "Ce champ est obligatoire."),
         ({"name": "x" * 121}, "120 caractères au plus"),
+        ({"organisation": ""}, "Choisissez votre organisation, ou « Autre organisation »"),
         ({"organisation": "0"}, "Choisissez votre organisation dans la liste"),
         ({"organisation": "0", "new_organisation": "pôle services"}, "existe déjà"),
         ({"organisation": "0", "new_organisation": "x" * 201}, "200 caractères au plus"),
@@ -142,6 +150,11 @@ def test_new_account_form_bad_input(roles_project, login_as, app):
         ({"confirm": "autre-chose-encore"}, "ne correspondent pas"),
     ]
     visitor = app.test_client()
+    page = visitor.get(link).text
+    select = re.search(r'<select[^>]*name="organisation".*?</select>', page, re.S).group(0)
+    first, *others = select.split("<option")[1:]
+    assert 'selected value=""' in first and "Choisissez votre organisation" in first
+    assert not any("selected" in option for option in others)  # none preselected
     users_before = db.session.scalar(db.select(db.func.count(User.id)))
     for change, message in cases:
         r = visitor.post(link, data={**good, **change})
@@ -249,8 +262,9 @@ def test_resend_replaces_the_link(roles_project, login_as, app):
     page = coordinator.get(f"/projects/{project.id}/members/")
     assert "expirée" in page.text
     r = coordinator.post(f"/projects/{project.id}/members/invitations/{invitation.id}/resend")
-    assert r.status_code == 302
+    assert r.status_code == 200
     second = _link()
+    assert f'value="http://localhost{second}"' in r.text  # the new link, to copy
     assert second != first and len(read_outbox()) == 2
     assert app.test_client().get(first).status_code == 404
     assert app.test_client().get(second).status_code == 200

@@ -144,7 +144,7 @@ MATRIX = {
     ),
     "members.invite": (
         lambda c: f"/projects/{c['project'].id}/members/invite",
-        {"GET": ALL_405, "POST": member_row(ok=302)},
+        {"GET": ALL_405, "POST": member_row(ok=200)},  # the page with the link to copy
         lambda c: {"email": "nouvelle@example.org", "role": "adviser"},
     ),
     "members.change": (
@@ -164,7 +164,7 @@ MATRIX = {
     ),
     "members.resend": (
         lambda c: f"/projects/{c['project'].id}/members/invitations/{c['invitation'].id}/resend",
-        {"GET": ALL_405, "POST": member_row(ok=302)},
+        {"GET": ALL_405, "POST": member_row(ok=200)},  # the page with the new link
         None,
     ),
     "admin.index": (lambda c: "/admin/", {"GET": admin_row(302)}, None),

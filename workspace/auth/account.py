@@ -199,8 +199,8 @@ def _accept_signed_in(invitation: Invitation):
 def _accept_new_account(invitation: Invitation):
     form = AcceptInvitationForm()
     _org_choices(form, new_option=True)
-    if request.method == "GET":
-        form.organisation.data = NEW_ORG  # nobody lands in an organisation by accident
+    # Nothing preselected: nobody lands in an organisation (or creates one) by accident.
+    form.organisation.choices.insert(0, ("", _("— Choisissez votre organisation —")))
     if form.validate_on_submit():
         if form.organisation.data == NEW_ORG:
             org = Organisation(

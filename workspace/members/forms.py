@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
-from wtforms.validators import Email, ValidationError
+from wtforms.validators import Email, InputRequired, ValidationError
 
 from workspace.auth.forms import NewPasswordMixin
-from workspace.forms.fields import max_len, required, strip
+from workspace.forms.fields import max_len, optional_int, required, strip
 from workspace.models import OrganisationKind, Role
 
 NEW_ORG = 0
@@ -41,7 +41,18 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     """Creates the account of an invited person who has none yet."""
 
     name = StringField(_l("Nom affiché"), validators=[required(), max_len(120)])
-    organisation = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    organisation = SelectField(
+        _l("Organisation"),
+        coerce=optional_int,
+        validate_choice=True,
+        validators=[
+            InputRequired(
+                message=_l(
+                    "Choisissez votre organisation, ou « Autre organisation » pour la créer."
+                )
+            )
+        ],
+    )
     new_organisation = StringField(_l("Nom de la nouvelle organisation"), validators=[max_len(200)])
     new_organisation_kind = SelectField(
         _l("Type de la nouvelle organisation"), choices=OrganisationKind.choices

@@ -39,7 +39,7 @@ def _pending(project) -> list[Invitation]:
     ).all()
 
 
-def _context(project, invite_form=None, error=None) -> dict:
+def _context(project, invite_form=None, error=None, sent=None) -> dict:
     manage = can(current_user, project, "members.manage")
     return {
         "project": project,
@@ -49,6 +49,7 @@ def _context(project, invite_form=None, error=None) -> dict:
         "invite_form": invite_form or (InviteForm() if manage else None),
         "member_form": MemberForm,
         "error": error,
+        "sent": sent,
     }
 
 
@@ -99,12 +100,20 @@ def _invitation(invitation_id: int) -> Invitation:
     return inv
 
 
-def send_invitation_mail(invitation: Invitation, token: str) -> None:
+def send_invitation_mail(invitation: Invitation, token: str) -> dict:
+    """Mail the link (or drop it in the outbox when no server is set) and return what the
+    coordinator is shown once: ``{"email", "link", "mailed"}`` — the link to copy and pass on
+    themselves (the only way to invite without a mail server, the default)."""
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("account.invitation", token=token)
     with force_locale("fr"):
         body = render_template("members/invitation_mail.txt", invitation=invitation, link=link)
         subject = _("Invitation au projet « %(name)s » sur Coopilote", name=g.project.name)
     send_mail(invitation.email, subject, body)
+    return {
+        "email": invitation.email,
+        "link": link,
+        "mailed": bool(current_app.config.get("MAIL_SERVER")),
+    }
 
 
 @bp.route("/invite", methods=["POST"])
@@ -123,9 +132,13 @@ def invite(project_id: int):
                 project, current_user, form.email.data, form.role.data, form.coordinator.data
             )
             db.session.commit()
-            send_invitation_mail(invitation, token)
-            toast(_("Invitation envoyée à %(email)s.", email=invitation.email))
-            return redirect(url_for("members.index", project_id=project.id))
+            sent = send_invitation_mail(invitation, token)
+            toast(_("Invitation créée pour %(email)s.", email=invitation.email))
+            # The page itself (no redirect): the link is shown this once, to be copied.
+            fresh = InviteForm(formdata=None)  # ready for the next person
+            return render_template(
+                "members/index.html", **_context(project, invite_form=fresh, sent=sent)
+            )
     return render_template("members/index.html", **_context(project, invite_form=form)), 400
 
 
@@ -179,5 +192,8 @@ def resend(project_id: int, invitation_id: int):
         abort(409, _("Cette invitation n'est plus en attente."))
     token = operations.resend_invitation(invitation, current_user)
     db.session.commit()
-    send_invitation_mail(invitation, token)
-    return _after_change(_("Invitation renvoyée à %(email)s.", email=invitation.email))
+    sent = send_invitation_mail(invitation, token)
+    toast(_("Nouveau lien d'invitation pour %(email)s.", email=invitation.email))
+    if htmx:
+        return render_template("members/_list.html", **_context(g.project, sent=sent))
+    return render_template("members/index.html", **_context(g.project, sent=sent))

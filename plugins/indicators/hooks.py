@@ -11,13 +11,20 @@ from workspace.extensions import db
 from . import queries
 from . import status as st
 from .models import Indicator, Measurement
+from .sparkline import spark
 from .values import format_value, period_label
 
 
 def widget_lights(project, user) -> dict:
     """Dashboard card: the traffic lights of every indicator (bounded queries)."""
     rows = queries.rows(project.id)
-    return {"rows": rows, "counts": queries.counts(rows), "st": st, "fmt": format_value}
+    return {
+        "rows": rows,
+        "counts": queries.counts(rows),
+        "st": st,
+        "fmt": format_value,
+        "spark": spark,
+    }
 
 
 def widget_reviews(project, user) -> dict | None:

@@ -36,6 +36,7 @@ class Row:
     open_questions: int = 0
     to_review: int = 0
     periods: set = field(default_factory=set)
+    trend: list = field(default_factory=list)  # (period, value) of the measurements not rejected
 
     @property
     def label(self) -> str:
@@ -62,6 +63,7 @@ def rows(project_id: int) -> list[Row]:
     accepted: dict[int, Last] = {}
     stats: dict[int, dict] = {}
     periods: dict[int, set] = {}
+    trends: dict[int, list] = {}
     q = db.select(
         Measurement.indicator_id,
         Measurement.period,
@@ -77,6 +79,8 @@ def rows(project_id: int) -> list[Row]:
         s["questioned"] += review == Decision.QUESTIONED
         s["pending"] += review == Decision.PENDING
         periods.setdefault(ind_id, set()).add(period)
+        if review != Decision.REJECTED:
+            trends.setdefault(ind_id, []).append((period, value))
         if review == Decision.ACCEPTED:
             accepted[ind_id] = Last(value, period, end)
     out = []
@@ -93,6 +97,7 @@ def rows(project_id: int) -> list[Row]:
                 s.get("questioned", 0),
                 s.get("pending", 0),
                 periods.get(ind.id, set()),
+                trends.get(ind.id, []),
             )
         )
     return out

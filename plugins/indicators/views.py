@@ -20,6 +20,7 @@ from . import charts, library, operations, queries
 from . import status as st
 from .forms import REVIEW_CHOICES, IndicatorForm, MeasurementForm, OverrideForm
 from .models import Decision, Direction, Frequency, Indicator, Kind, MeasurementRevision
+from .sparkline import spark
 from .values import format_value, period_example, period_label
 
 bp = Blueprint("indicators", __name__, template_folder="templates")
@@ -46,6 +47,7 @@ def index(project_id: int):
         st=st,
         fmt=format_value,
         plabel=period_label,
+        spark=spark,
     )
 
 

@@ -7,13 +7,24 @@ run only resets the demo passwords.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import or_, select, update
 
 from workspace.auth.credentials import hash_password
 from workspace.events import _hash, entry_fields
 from workspace.extensions import db
-from workspace.models import Activity, Membership, Organisation, Project, User
+from workspace.models import (
+    Activity,
+    Membership,
+    Organisation,
+    Project,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 from workspace.operations import create_project
 from workspace.plugins import plugins
 
@@ -132,6 +143,7 @@ def load_demo() -> list[tuple[str, str, str]]:
 
 
 def _create(orgs: dict, people: dict) -> None:
+    started = utcnow()
     claire = people["claire"]
     project = create_project(
         claire,
@@ -165,21 +177,63 @@ def _create(orgs: dict, people: dict) -> None:
         if plugin.demo:
             plugin.demo(ctx)
     db.session.flush()
-    _spread_history(project)
+    when = _spread_history(project)
+    _back_date(when, started, utcnow())
 
 
-def _spread_history(project: Project) -> None:
-    """Back-date the demo's activity over the months since the start, keeping the hash chain."""
+def _spread_history(project: Project):
+    """Back-date the demo's activity over the months since the start, keeping the hash chain.
+
+    Returns ``when(t)``: the back-dated time of an instant ``t`` of the demo's run, interpolated
+    between the log entries' times before and after (for :func:`_back_date`)."""
     entries = db.session.scalars(
         db.select(Activity).filter_by(project_id=project.id).order_by(Activity.id)
     ).all()
     if not entries:
-        return
+        return lambda t: t
     start = datetime.combine(project.start_date, datetime.min.time(), UTC) + timedelta(hours=9)
     span = (datetime.now(UTC) - timedelta(hours=2)) - start
+    real = [e.created_at for e in entries]
     prev = ""
     for i, entry in enumerate(entries):
         entry.created_at = start + span * (i / max(len(entries) - 1, 1))
         entry.prev_hash = prev
         entry.entry_hash = _hash(prev, entry_fields(entry))
         prev = entry.entry_hash
+    spread = [e.created_at for e in entries]
+
+    def when(t: datetime) -> datetime:
+        i = bisect_left(real, t)
+        if i <= 0:
+            return spread[0]
+        if i >= len(real):
+            return spread[-1]
+        gap = (real[i] - real[i - 1]).total_seconds()
+        part = (t - real[i - 1]).total_seconds() / gap if gap else 1.0
+        return spread[i - 1] + (spread[i] - spread[i - 1]) * part
+
+    return when
+
+
+def _back_date(when, started: datetime, ended: datetime) -> None:
+    """Move every timestamp written while the demo ran (a task's creation, a review, a
+    comment, a validation…) to the back-dated time of that instant, so that the decisions
+    shown on the pages are spread over the project's history like its activity log."""
+    for table in db.metadata.sorted_tables:
+        if table.name == Activity.__tablename__:
+            continue  # already done, hash chain included
+        columns = [c for c in table.columns if isinstance(c.type, UTCDateTime)]
+        keys = list(table.primary_key.columns)
+        if not columns or not keys:
+            continue
+        # All of a row's timestamps in one UPDATE: an updated_at left out would be set to now.
+        written = or_(*[c.between(started, ended) for c in columns])
+        for row in db.session.execute(select(*keys, *columns).where(written)).all():
+            ids, values = row[: len(keys)], row[len(keys) :]
+            moved = {
+                c.name: when(v) if v is not None and started <= v <= ended else v
+                for c, v in zip(columns, values, strict=True)
+            }
+            db.session.execute(
+                update(table).where(*[k == v for k, v in zip(keys, ids, strict=True)]).values(moved)
+            )

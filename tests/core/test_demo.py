@@ -1,0 +1,51 @@
+"""The demo tells a story over months: its decisions are dated across the project's history,
+in the order of its activity log, not all at the minute the demo was loaded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+
+from plugins.comments.models import Comment
+from plugins.indicators.models import Review
+from workspace.extensions import db
+from workspace.models import Activity, Project
+from workspace.projects.demo import PROJECT_NAME, load_demo
+
+
+def _load():
+    with current_app.test_request_context():
+        load_demo()
+    return db.session.scalar(db.select(Project).filter_by(name=PROJECT_NAME))
+
+
+def test_decisions_are_spread_over_the_history():
+    project = _load()
+    start = datetime.combine(project.start_date, datetime.min.time(), UTC)
+    now = datetime.now(UTC)
+    reviews = db.session.scalars(db.select(Review).order_by(Review.id)).all()
+    days = {r.created_at.date() for r in reviews}
+    assert len(days) >= 5, days  # not all today
+    assert all(start <= r.created_at <= now for r in reviews)
+    assert [r.created_at for r in reviews] == sorted(r.created_at for r in reviews)
+    comments = db.session.scalars(db.select(Comment)).all()
+    assert all(start <= c.created_at <= now - timedelta(minutes=30) for c in comments)
+    # a task is created between the log entry before and the one that tells it
+    first = db.session.scalar(
+        db.select(Activity).filter_by(verb="task:created").order_by(Activity.id)
+    )
+    from plugins.board.models import Task
+
+    task = db.session.get(Task, first.object_id)
+    before = db.session.scalar(
+        db.select(Activity).where(Activity.id < first.id).order_by(Activity.id.desc())
+    )
+    assert before.created_at <= task.created_at <= first.created_at
+
+
+def test_loading_twice_changes_nothing_more():
+    _load()
+    before = db.session.scalar(db.select(db.func.max(Review.created_at)))
+    _load()
+    assert db.session.scalar(db.select(db.func.max(Review.created_at))) == before

@@ -69,4 +69,4 @@ def test_demo_loads_twice_on_migrated_database(tmp_path):
     with engine.connect() as conn:
         count = conn.exec_driver_sql("SELECT count(*) FROM project").scalar()
     engine.dispose()
-    assert count == 1
+    assert count == 3  # the GCSMS and the two smaller projects, once each

@@ -369,8 +369,27 @@ LABELS = [
 ]
 
 
+# The smaller demo projects (workspace/projects/demo_more.py): (title, area, column, due in days)
+STORY_TASKS = {
+    "emergence": [
+        ("Recenser les plannings et les remplacements de chaque service", "rh", 1, 12),
+        ("Comparer les logiciels de planification", "gestion", 0, 25),
+        ("Réunir les deux conseils d'administration", "strategie", 0, -3),
+        ("Rédiger la note d'opportunité pour le Pôle", "strategie", 0, 40),
+    ],
+    "durance": [
+        ("Harmoniser les contrats de travail", "rh", 3, -60),
+        ("Fusionner les comptes bancaires", "gestion", 3, -40),
+        ("Recueillir la satisfaction des personnes aidées", "pilotage", 1, 10),
+        ("Préparer le bilan à un an pour le Conseil départemental", "pilotage", 0, -5),
+    ],
+}
+
+
 def demo(ctx) -> None:
     """Create the tasks in "À faire", then move them along, tick sub-items, archive one."""
+    if ctx.story != "main":
+        return _story_demo(ctx)
     project, people = ctx.project, ctx.people
     columns = setup.ensure_columns(project)
     claire = people["claire"]
@@ -410,3 +429,23 @@ def demo(ctx) -> None:
         if col == 1 and task.subitems:
             ops.toggle_subitem(task.subitems[0], people[who[0]], True)
     ops.archive_task(created[-1][0], claire)
+
+
+def _story_demo(ctx) -> None:
+    """A few tasks of a smaller project, some late, shared between its directors."""
+    columns = setup.ensure_columns(ctx.project)
+    directors = ctx.directors
+    for i, (title, area, col, due) in enumerate(STORY_TASKS.get(ctx.story, [])):
+        actor = directors[i % len(directors)]
+        task = ops.create_task(
+            ctx.project,
+            actor,
+            columns[0],
+            title=title,
+            area=area,
+            organisation_id=actor.organisation_id,
+            assignees=[actor],
+            due_date=ctx.today + timedelta(days=due),
+        )
+        if col:
+            ops.move_task(task, actor, columns[col], 0)

@@ -82,6 +82,8 @@ QUESTION = (
 
 
 def demo(ctx) -> None:
+    if ctx.story != "main":
+        return _story_demo(ctx)
     claire, nadia = ctx.people["claire"], ctx.people["nadia"]
     entering = [ctx.people["karim"], ctx.people["sophie"], claire]
     for n, (key, base, target, breakdown, resp, measures) in enumerate(PLAN):
@@ -124,3 +126,32 @@ def demo(ctx) -> None:
                 continue  # awaiting the evaluator
             else:
                 operations.review(ind, nadia, "accepted", "", m)
+
+
+def _story_demo(ctx) -> None:
+    """The merged associations: one indicator off track after a year, reviewed by Nadia."""
+    if ctx.story != "durance":
+        return
+    director, nadia = ctx.directors[0], ctx.people["nadia"]
+    s = suggestion("staff_turnover", "fr")
+    ind = operations.create_indicator(
+        ctx.project,
+        director,
+        name=s["name"],
+        definition=s["definition"],
+        area=s["area"],
+        kind=s["kind"],
+        unit=s["unit"],
+        direction=s["direction"],
+        baseline_value=D("18"),
+        baseline_date=date(2025, 3, 31),
+        target_value=D("12"),
+        target_date=date(2026, 12, 31),
+        frequency="quarterly",
+        source=s["source"],
+    )
+    operations.review(ind, nadia, "accepted", "Définition reprise du plan de fusion.")
+    for period, value in (("2025-T4", "17"), ("2026-T1", "19"), ("2026-T2", "21")):
+        label, end = parse_period("quarterly", period)
+        m = operations.add_measurement(ind, director, period=label, period_end=end, value=D(value))
+        operations.review(ind, nadia, "accepted", "", m)

@@ -39,6 +39,8 @@ def tiny_pdf(text: str) -> bytes:
 
 
 def demo(ctx) -> None:
+    if ctx.story != "main":
+        return _story_demo(ctx)
     project, p = ctx.project, ctx.people
     claire, karim, julien = p["claire"], p["karim"], p["julien"]
     agreement = ops.create_milestone(
@@ -97,3 +99,53 @@ def demo(ctx) -> None:
         planned_date=date(2027, 3, 1),
         deliverables="Planning d'astreinte ; procédure d'appel ; fiches de poste.",
     )
+
+
+def _story_demo(ctx) -> None:
+    """The smaller projects' milestones: one awaiting the adviser, or a merger behind them."""
+    project, julien = ctx.project, ctx.people["julien"]
+    first, second = ctx.directors[0], ctx.directors[-1]
+    if ctx.story == "emergence":
+        diagnostic = ops.create_milestone(
+            project,
+            first,
+            title="Diagnostic partagé des besoins",
+            description="État des lieux des plannings, remplacements et zones couvertes.",
+            area="strategie",
+            planned_date=date(2026, 11, 20),
+            closes_stage="emergence",
+            deliverables="Note de diagnostic commune.",
+        )
+        ops.submit(diagnostic, first, "Diagnostic terminé, relu par les deux directions.")
+        ops.create_milestone(
+            project,
+            second,
+            title="Décision des conseils d'administration",
+            area="strategie",
+            planned_date=date(2027, 2, 15),
+            is_agreement=True,
+        )
+        return
+    merger = ops.create_milestone(
+        project,
+        first,
+        title="Fusion effective",
+        description="Traité de fusion approuvé par les deux assemblées générales.",
+        area="strategie",
+        planned_date=date(2025, 9, 30),
+        closes_stage="soutien_financier",
+        is_agreement=True,
+    )
+    ops.submit(merger, first, "Traité de fusion signé le 26 septembre.")
+    ops.validate(merger, julien, "Fusion réalisée : l'évaluation peut commencer.")
+    review = ops.create_milestone(
+        project,
+        second,
+        title="Bilan à un an",
+        description="Bilan de la première année de fonctionnement commun.",
+        area="pilotage",
+        planned_date=date(2026, 10, 31),
+        deliverables="Bilan qualitatif et financier pour le Conseil départemental.",
+    )
+    ops.submit(review, second, "Première version du bilan.")
+    ops.send_back(review, julien, "Ajoutez la comparaison des heures réalisées avant et après.")

@@ -108,15 +108,18 @@ def test_evaluator_reviews_measurements(app, page_for, live_server):
     expect(t3.locator(".measurement-head .review-chip")).to_have_attribute(
         "data-review", "accepted"
     )
-    # T2 2026: a question, which needs its text.
+    # T2 2026 (accepted before): a question, which needs its text; replacing the decision in
+    # force asks first.
     t2 = card("T2 2026")
     t2.get_by_text("Examiner cette mesure").click()
     t2.get_by_label("Poser une question").check()
     t2.get_by_role("button", name="Enregistrer l'avis").click()
+    page.locator("dialog.confirm").get_by_role("button", name="Confirmer").click()
     expect(t2.locator(".field-error")).to_contain_text("Écrivez la question posée aux directions.")
     question = "Pourquoi le Comtat reste-t-il au-dessus de 25 € ?"
     t2.get_by_label("Question, motif ou remarque").fill(question)
     t2.get_by_role("button", name="Enregistrer l'avis").click()
+    page.locator("dialog.confirm").get_by_role("button", name="Confirmer").click()
     expect(t2.locator(".measurement-head .review-chip")).to_have_attribute(
         "data-review", "questioned"
     )

@@ -10,7 +10,7 @@ from flask import current_app
 from plugins.comments.models import Comment
 from plugins.indicators.models import Review
 from workspace.extensions import db
-from workspace.models import Activity, Project
+from workspace.models import Activity, Project, User
 from workspace.projects.demo import PROJECT_NAME, load_demo
 
 
@@ -24,7 +24,9 @@ def test_decisions_are_spread_over_the_history():
     project = _load()
     start = datetime.combine(project.start_date, datetime.min.time(), UTC)
     now = datetime.now(UTC)
-    reviews = db.session.scalars(db.select(Review).order_by(Review.id)).all()
+    reviews = db.session.scalars(
+        db.select(Review).filter_by(project_id=project.id).order_by(Review.id)
+    ).all()
     days = {r.created_at.date() for r in reviews}
     assert len(days) >= 5, days  # not all today
     assert all(start <= r.created_at <= now for r in reviews)
@@ -42,6 +44,22 @@ def test_decisions_are_spread_over_the_history():
         db.select(Activity).where(Activity.id < first.id).order_by(Activity.id.desc())
     )
     assert before.created_at <= task.created_at <= first.created_at
+
+
+def test_two_smaller_projects_give_the_portfolio_a_meaning(login_as):
+    _load()
+    projects = {p.name: p for p in db.session.scalars(db.select(Project))}
+    assert len(projects) == 3
+    stages = {p.stage for p in projects.values()}
+    assert stages == {"concretisation", "emergence", "evaluation"}
+    julien = db.session.scalar(db.select(User).filter_by(email="julien.faure@demo.coopilote.fr"))
+    page = login_as(julien).get("/portfolio").text
+    for name in projects:
+        assert name.replace("'", "&#39;") in page
+    assert "1 jalon à reprendre" in page and "1 indicateur en retard" in page
+    # every smaller project has tasks, milestones and its own directors
+    for p in projects.values():
+        assert any(m.role == "director" and m.coordinator for m in p.memberships)
 
 
 def test_loading_twice_changes_nothing_more():

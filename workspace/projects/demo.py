@@ -103,14 +103,18 @@ class DemoContext:
     people: dict[str, User]
     orgs: dict[str, Organisation]
     today: date = field(default_factory=date.today)
+    # "main": the GCSMS of DEMO.md, with all its content; another key names one of the
+    # smaller projects of workspace/projects/demo_more.py (a plugin adds a little or nothing).
+    story: str = "main"
+    director_keys: tuple = ("claire", "karim", "sophie")
 
     @property
     def directors(self) -> list[User]:
-        return [self.people[k] for k in ("claire", "karim", "sophie")]
+        return [self.people[k] for k in self.director_keys]
 
 
-def _org(key: str) -> Organisation:
-    name, kind, town, color = ORGANISATIONS[key]
+def _org(key: str, catalogue: dict | None = None) -> Organisation:
+    name, kind, town, color = (catalogue or ORGANISATIONS)[key]
     org = db.session.scalar(db.select(Organisation).filter_by(name=name))
     if org is None:
         org = Organisation(name=name, kind=kind, town=town, color=color)
@@ -130,6 +134,8 @@ def _user(email: str, name: str, org: Organisation, admin: bool = False) -> User
 
 def load_demo() -> list[tuple[str, str, str]]:
     """Create (once) and return the logins as (email, password, role label)."""
+    from workspace.projects.demo_more import load_more  # it builds on this module
+
     orgs = {key: _org(key) for key in ORGANISATIONS}
     people = {k: _user(p[0], p[1], orgs[p[2]]) for k, p in PEOPLE.items()}
     _user(ADMIN[0], ADMIN[1], orgs["pole"], admin=True)
@@ -137,9 +143,10 @@ def load_demo() -> list[tuple[str, str, str]]:
     project = db.session.scalar(db.select(Project).filter_by(name=PROJECT_NAME))
     if project is None:
         _create(orgs, people)
+    more = load_more(people, orgs)  # two smaller projects at other stages (the portfolio)
     db.session.commit()
     logins = [(p[0], PASSWORD, f"{p[1]} — {p[5]}") for p in PEOPLE.values()]
-    return [*logins, (ADMIN[0], PASSWORD, "administration du site")]
+    return [*logins, *more, (ADMIN[0], PASSWORD, "administration du site")]
 
 
 def _create(orgs: dict, people: dict) -> None:
@@ -172,12 +179,16 @@ def _create(orgs: dict, people: dict) -> None:
                 )
             )
     db.session.flush()
-    ctx = DemoContext(project=project, people=people, orgs=orgs)
+    tell(DemoContext(project=project, people=people, orgs=orgs), started)
+
+
+def tell(ctx: DemoContext, started: datetime) -> None:
+    """Each plugin adds its content, then the project's history is spread over the months."""
     for plugin in plugins():
         if plugin.demo:
             plugin.demo(ctx)
     db.session.flush()
-    when = _spread_history(project)
+    when = _spread_history(ctx.project)
     _back_date(when, started, utcnow())
 
 

@@ -88,3 +88,25 @@ def project_with_roles(**fields):
         **fields,
     )
     return project, people
+
+
+def create_indicator(project, actor, **fields):
+    """An indicator through the operations: a percentage to raise from 80 to 97 by mid-2027,
+    measured quarterly (``fields`` override any of these)."""
+    from decimal import Decimal
+
+    from plugins.indicators import operations
+
+    values = {
+        "name": "Taux de continuité le week-end",
+        "area": "pilotage",
+        "kind": "percentage",
+        "unit": "%",
+        "direction": "higher",
+        "baseline_value": Decimal(80),
+        "baseline_date": date(2025, 12, 31),
+        "target_value": Decimal(97),
+        "target_date": date(2027, 6, 30),
+        "frequency": "quarterly",
+    }
+    return operations.create_indicator(project, actor, **{**values, **fields})

@@ -81,29 +81,29 @@ QUESTION = (
 )
 
 
+def _suggested(project, actor, key: str, **fields):
+    """An indicator of the library (name, definition, kind… in French) with ``fields``."""
+    s = suggestion(key, "fr")
+    keep = ("name", "definition", "area", "kind", "unit", "direction", "source")
+    return operations.create_indicator(project, actor, **{k: s[k] for k in keep}, **fields)
+
+
 def demo(ctx) -> None:
     if ctx.story != "main":
         return _story_demo(ctx)
     claire, nadia = ctx.people["claire"], ctx.people["nadia"]
     entering = [ctx.people["karim"], ctx.people["sophie"], claire]
     for n, (key, base, target, breakdown, resp, measures) in enumerate(PLAN):
-        s = suggestion(key, "fr")
         frequency = "yearly" if key == "training_hours" else "quarterly"
-        ind = operations.create_indicator(
+        ind = _suggested(
             ctx.project,
             claire,
-            name=s["name"],
-            definition=s["definition"],
-            area=s["area"],
-            kind=s["kind"],
-            unit=s["unit"],
-            direction=s["direction"],
+            key,
             baseline_value=base,
             baseline_date=BASELINE,
             target_value=target,
             target_date=TARGET,
             frequency=frequency,
-            source=s["source"],
             responsible_org_id=ctx.orgs[resp].id,
             breakdown=breakdown,
             position=n,
@@ -133,22 +133,15 @@ def _story_demo(ctx) -> None:
     if ctx.story != "durance":
         return
     director, nadia = ctx.directors[0], ctx.people["nadia"]
-    s = suggestion("staff_turnover", "fr")
-    ind = operations.create_indicator(
+    ind = _suggested(
         ctx.project,
         director,
-        name=s["name"],
-        definition=s["definition"],
-        area=s["area"],
-        kind=s["kind"],
-        unit=s["unit"],
-        direction=s["direction"],
+        "staff_turnover",
         baseline_value=D("18"),
         baseline_date=date(2025, 3, 31),
         target_value=D("12"),
         target_date=date(2026, 12, 31),
         frequency="quarterly",
-        source=s["source"],
     )
     operations.review(ind, nadia, "accepted", "Définition reprise du plan de fusion.")
     for period, value in (("2025-T4", "17"), ("2026-T1", "19"), ("2026-T2", "21")):

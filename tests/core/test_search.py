@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-from decimal import Decimal
 
 import pytest
 from flask import current_app
@@ -14,9 +12,8 @@ from plugins.board import operations as board_ops
 from plugins.board.setup import ensure_columns
 from plugins.checklists import operations as checklist_ops
 from plugins.checklists import queries
-from plugins.indicators import operations as indicator_ops
 from plugins.milestones import operations as milestone_ops
-from tests.factories import create_project, create_user
+from tests.factories import create_indicator, create_project, create_user
 from workspace.extensions import db
 
 
@@ -35,20 +32,7 @@ def world():
             milestone_ops.create_milestone(
                 project, who, title="Convention constitutive", description="Astreinte commune"
             )
-            indicator_ops.create_indicator(
-                project,
-                who,
-                name="Taux d'astreinte couverte",
-                area="pilotage",
-                kind="percentage",
-                unit="%",
-                direction="higher",
-                baseline_value=Decimal(80),
-                baseline_date=date(2025, 12, 31),
-                target_value=Decimal(95),
-                target_date=date(2027, 6, 30),
-                frequency="quarterly",
-            )
+            create_indicator(project, who, name="Taux d'astreinte couverte")
         archived = board_ops.create_task(
             mine, claire, ensure_columns(mine)[0], title="Astreinte archivée"
         )

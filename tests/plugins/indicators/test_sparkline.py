@@ -10,25 +10,13 @@ from decimal import Decimal
 from flask import current_app
 
 from plugins.indicators import operations
+from tests.factories import create_indicator
 from workspace.extensions import db
 
 
 def _indicator(project, who, values, rejected=()):
     with current_app.test_request_context():
-        ind = operations.create_indicator(
-            project,
-            who,
-            name="Taux de continuité le week-end",
-            area="pilotage",
-            kind="percentage",
-            unit="%",
-            direction="higher",
-            baseline_value=Decimal(80),
-            baseline_date=date(2025, 12, 31),
-            target_value=Decimal(97),
-            target_date=date(2027, 6, 30),
-            frequency="quarterly",
-        )
+        ind = create_indicator(project, who)
         for q, v in enumerate(values, start=1):
             m = operations.add_measurement(
                 ind, who, period=f"2026-T{q}", period_end=date(2026, 3 * q, 28), value=Decimal(v)

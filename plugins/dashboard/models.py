@@ -24,6 +24,9 @@ class Report(IdMixin, db.Model):
     generated_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    # sha256 of the report's content (its HTML, dated to the day) and format: the same report
+    # asked again is served from this row instead of adding another (see reports.generate).
+    content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
     generated_by: Mapped[User] = relationship(lazy="joined")

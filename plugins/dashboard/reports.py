@@ -7,6 +7,7 @@ The report assembles the sections that plugins return from the hook
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 
@@ -59,9 +60,9 @@ def html(project, period: dict, printable: bool = True) -> str:
     return render_template("dashboard/report.html", printable=printable, **context(project, period))
 
 
-def pdf(project, period: dict) -> bytes:
+def pdf(project, period: dict, source: str | None = None) -> bytes:
     # No remote fetches: the report is self-contained (inline SVG, system fonts).
-    return pdf_from_html(html(project, period, printable=False))
+    return pdf_from_html(source or html(project, period, printable=False))
 
 
 def docx(project, period: dict) -> bytes:
@@ -70,10 +71,21 @@ def docx(project, period: dict) -> bytes:
     return build(context(project, period))
 
 
-def generate(project, actor, period: dict, fmt: str) -> Report:
-    """Build the file, store it, log the generation (``report:generated``)."""
+def generate(project, actor, period: dict, fmt: str) -> tuple[Report, bool]:
+    """Build the file, store it, log the generation (``report:generated``); ``(report,
+    reused)``. Asking again for a report whose content has not changed (same period, format,
+    data, day) is not a project write: the stored one is returned, nothing is added."""
     started = time.perf_counter()
-    data = pdf(project, period) if fmt == "pdf" else docx(project, period)
+    source = html(project, period, printable=False)
+    digest = hashlib.sha256(f"{fmt}\n{source}".encode()).hexdigest()
+    same = db.session.scalar(
+        db.select(Report)
+        .filter_by(project_id=project.id, period=period["key"], format=fmt, content_hash=digest)
+        .order_by(Report.id.desc())
+    )
+    if same is not None:
+        return same, True
+    data = pdf(project, period, source) if fmt == "pdf" else docx(project, period)
     name = f"bilan-{period['key']}.{fmt}"
     stored = store_upload(
         project, FileStorage(io.BytesIO(data), filename=name, content_type=FORMATS[fmt]), actor
@@ -85,6 +97,7 @@ def generate(project, actor, period: dict, fmt: str) -> Report:
         file_id=stored.id,
         generated_by_id=actor.id,
         duration_ms=int((time.perf_counter() - started) * 1000),
+        content_hash=digest,
     )
     db.session.add(report)
     db.session.flush()
@@ -103,7 +116,7 @@ def generate(project, actor, period: dict, fmt: str) -> Report:
             "period": period["key"],
         },
     )
-    return report
+    return report, False
 
 
 class _Lazy:

@@ -29,10 +29,21 @@ def reports_page(project_id: int):
     return _page()
 
 
-def _page(error: str | None = None, status: int = 200):
-    log = db.session.scalars(
+@bp.route("/reports/log")
+@requires("dashboard.view")
+def report_log(project_id: int):
+    """The list of generated reports alone (its live refresh)."""
+    return render_template("dashboard/_report_log.html", log=_log())
+
+
+def _log() -> list[Report]:
+    return db.session.scalars(
         db.select(Report).filter_by(project_id=g.project.id).order_by(Report.id.desc()).limit(30)
     ).all()
+
+
+def _page(error: str | None = None, status: int = 200):
+    log = _log()
     period = request.values.get("period") or periods.default_period()
     return render_template(
         "dashboard/reports.html",
@@ -61,11 +72,15 @@ def generate(project_id: int):
         return _result(None, str(exc))
     if fmt not in reports.FORMATS:
         return _result(None, _("Format inconnu : choisissez PDF ou DOCX."))
-    report = reports.generate(g.project, current_user, period, fmt)
+    report, reused = reports.generate(g.project, current_user, period, fmt)
     db.session.commit()
     if not htmx:
         return send_stored(report.file)
-    toast(_("Bilan généré."))
+    toast(
+        _("Bilan inchangé depuis sa dernière génération : le voici.")
+        if reused
+        else _("Bilan généré.")
+    )
     return _result(report, None)
 
 

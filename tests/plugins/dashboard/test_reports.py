@@ -1,6 +1,7 @@
 """Funder reports: PDF (text checked with pypdf), DOCX, printable HTML; generation is logged."""
 
 import io
+import json
 
 import pytest
 
@@ -113,3 +114,33 @@ def test_generation_refused_to_non_members(dash, login_as, who):
     r = gen(client_for(who, people, login_as), project)
     assert r.status_code in ((302, 401) if who == "anonymous" else (404,))
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
+
+
+def test_the_same_report_asked_again_is_reused_not_written(dash, login_as, emitted):
+    project, people = dash
+    funder = login_as(people["funder"])
+    first = gen(funder, project, htmx=True)
+    assert first.status_code == 200
+    again = gen(funder, project, htmx=True)
+    assert again.status_code == 200
+    assert "inchangé" in json.loads(again.headers["HX-Trigger"])["coop:toast"][0]["message"]
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 1
+    generated = db.session.scalars(db.select(Activity).filter_by(verb="report:generated")).all()
+    assert len(generated) == 1 and len([n for n in emitted if n["type"] == "report:generated"]) == 1
+    # another format, or changed data, is a new report
+    gen(funder, project, fmt="docx", htmx=True)
+    from tests.plugins.dashboard.conftest import add_indicators
+
+    add_indicators(project, people["director"], people["evaluator"], n=1, per=3)
+    gen(funder, project, htmx=True)
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 3
+
+
+def test_the_list_of_reports_is_a_live_fragment(dash, login_as):
+    project, people = dash
+    page = login_as(people["funder"]).get(f"/projects/{project.id}/dashboard/reports").text
+    assert 'data-live="reports"' in page
+    gen(login_as(people["director"]), project, htmx=True)
+    log = login_as(people["funder"]).get(f"/projects/{project.id}/dashboard/reports/log")
+    assert log.status_code == 200 and "bilan-2026.pdf" in log.text
+    assert 'id="report-log"' in log.text

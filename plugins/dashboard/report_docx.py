@@ -42,6 +42,7 @@ def build(ctx: dict) -> bytes:
             ),
             (_("Évaluation"), ", ".join(ctx["evaluators"]) or "—"),
             (_("Généré le"), long_date(ctx["generated_at"])),
+            *_beneficiary_rows(ctx.get("beneficiary")),
         ],
     )
     doc.add_heading(_("Résumé"), level=1)
@@ -51,9 +52,32 @@ def build(ctx: dict) -> bytes:
     for section in ctx["sections"]:
         doc.add_heading(xml_safe(section["title"]), level=1)
         _html_into(doc, xml_safe(section["html"]))
+    who = ctx.get("beneficiary") or {}
+    doc.add_heading(_("Certification"), level=1)
+    doc.add_paragraph(_("Certifié exact"))
+    _pairs(
+        doc,
+        [
+            (_("Nom"), who.get("representative", "")),
+            (_("Qualité"), who.get("quality", "")),
+            (_("Date"), long_date(ctx["generated_at"])),
+            (_("Signature"), ""),
+        ],
+    )
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _beneficiary_rows(who: dict | None) -> list[tuple[str, str]]:
+    if not who:
+        return []
+    place = who["organisation"] + (f", {who['town']}" if who["town"] else "")
+    return [
+        (_("Bénéficiaire (structure porteuse)"), place),
+        (_("SIRET"), who["siret"] or _("non renseigné")),
+        (_("Représentant"), f"{who['representative']} — {who['quality']}"),
+    ]
 
 
 def _pairs(doc, rows) -> None:

@@ -46,6 +46,7 @@ def context(project, period: dict) -> dict:
     ]
     sections.sort(key=lambda s: s.get("order", 50))
     return {
+        "beneficiary": beneficiary(project),
         "project": project,
         "period": period,
         "funders": funders,
@@ -53,6 +54,30 @@ def context(project, period: dict) -> dict:
         "evaluators": evaluators,
         "sections": sections,
         "generated_at": utcnow(),
+    }
+
+
+def beneficiary(project) -> dict | None:
+    """Who receives the aid and signs the report: the lead organisation — the coordinator's
+    (the first one named) — with its SIRET, and the coordinator as its representative."""
+    lead = db.session.execute(
+        db.select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.project_id == project.id, Membership.coordinator.is_(True))
+        .order_by(Membership.id)
+        .limit(1)
+    ).first()
+    if lead is None:
+        return None
+    user, membership = lead
+    org = user.organisation
+    siret = org.siret or ""
+    return {
+        "organisation": org.name,
+        "town": org.town,
+        "siret": " ".join((siret[:3], siret[3:6], siret[6:9], siret[9:])) if siret else "",
+        "representative": user.name,
+        "quality": _("%(role)s, coordination du projet", role=membership.role_label),
     }
 
 

@@ -17,7 +17,7 @@ from . import models  # noqa: F401 - the tables
 from .api import api_bp
 from .awaiting import awaiting, my_projects_top, portfolio_alerts
 from .demo import demo
-from .models import Milestone, Status
+from .models import Decision, Milestone, MilestoneReview, Status
 from .operations import milestone_url
 from .public import feed_bp, pending_bp
 from .report import report_sections
@@ -45,6 +45,23 @@ def agreement_recorded(project) -> bool:
         )
         is not None
     )
+
+
+def agreement_date(project):
+    """The day the adviser validated the parties' agreement (None while it is not)."""
+    when = db.session.scalar(
+        db.select(MilestoneReview.created_at)
+        .join(Milestone, Milestone.id == MilestoneReview.milestone_id)
+        .where(
+            Milestone.project_id == project.id,
+            Milestone.is_agreement.is_(True),
+            Milestone.status == Status.VALIDATED.value,
+            MilestoneReview.decision == Decision.VALIDATED.value,
+        )
+        .order_by(MilestoneReview.id.desc())
+        .limit(1)
+    )
+    return when.date() if when is not None else None
 
 
 def _resolve(project, object_id):
@@ -97,6 +114,7 @@ plugin = Plugin(
     hooks={
         "milestone_choices": milestone_choices,
         "agreement_recorded": agreement_recorded,
+        "agreement_date": agreement_date,
         "my_projects_top": my_projects_top,
         "awaiting": awaiting,
         "portfolio_alerts": portfolio_alerts,

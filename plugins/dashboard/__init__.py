@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import NavItem, Plugin, Widget
 
-from . import views_reports  # noqa: F401 - registers the report routes
+from . import narrative, views_reports  # noqa: F401 - register the report routes
 from . import widgets as w
 from .portfolio import bp as portfolio_bp
 from .portfolio import my_projects_link
@@ -69,6 +69,8 @@ plugin = Plugin(
         Permission("dashboard.view", ALL_ROLES),
         # Generating a report writes only a file and a log line: every role may, the funder too.
         Permission("dashboard.report", ALL_ROLES),
+        # The bilan's qualitative part is the coordination's text.
+        Permission("dashboard.narrative", {"coordinator"}, write=True),
     ],
     nav=[
         NavItem(

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
-from workspace.models import IdMixin, StoredFile, User, UTCDateTime, utcnow
+from workspace.models import (
+    IdMixin,
+    StoredFile,
+    TimestampMixin,
+    User,
+    UTCDateTime,
+    VersionedMixin,
+    utcnow,
+)
 
 
 class Report(IdMixin, db.Model):
@@ -30,3 +38,30 @@ class Report(IdMixin, db.Model):
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
     generated_by: Mapped[User] = relationship(lazy="joined")
+
+
+NARRATIVE_MAX = 5000  # characters per part
+
+
+class ReportNarrative(IdMixin, TimestampMixin, VersionedMixin, db.Model):
+    """The qualitative part of a period's report, written by the coordination: actions carried
+    out, difficulties met, next steps."""
+
+    __tablename__ = "dashboard_narrative"
+    __table_args__ = (UniqueConstraint("project_id", "period"),)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    period: Mapped[str] = mapped_column(String(10))
+    actions: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    next_steps: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True, index=True
+    )
+
+    updated_by: Mapped[User | None] = relationship()
+
+    @property
+    def written(self) -> bool:
+        return bool(self.actions or self.difficulties or self.next_steps)

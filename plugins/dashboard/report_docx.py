@@ -49,6 +49,11 @@ def build(ctx: dict) -> bytes:
     doc.add_paragraph(xml_safe(project.summary) or "—")
     doc.add_heading(_("Étape du projet"), level=1)
     doc.add_paragraph(str(project.stage_enum.label))
+    if ctx.get("narrative"):
+        doc.add_heading(_("Bilan qualitatif"), level=1)
+        for heading, text in ctx["narrative"]:
+            doc.add_heading(xml_safe(heading), level=2)
+            doc.add_paragraph(xml_safe(text) or "—")
     for section in ctx["sections"]:
         doc.add_heading(xml_safe(section["title"]), level=1)
         _html_into(doc, xml_safe(section["html"]))

@@ -45,7 +45,10 @@ def context(project, period: dict) -> dict:
         s for res in call_hook("report_sections", project=project, period=period) for s in res
     ]
     sections.sort(key=lambda s: s.get("order", 50))
+    from .narrative import report_parts
+
     return {
+        "narrative": report_parts(project.id, period["key"]),
         "beneficiary": beneficiary(project),
         "project": project,
         "period": period,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace.extensions import db, htmx
-from workspace.permissions import requires
+from workspace.permissions import can, requires
 from workspace.web.feedback import toast
 from workspace.web.uploads import send_stored
 
@@ -42,15 +42,25 @@ def _log() -> list[Report]:
     ).all()
 
 
-def _page(error: str | None = None, status: int = 200):
+def _page(error: str | None = None, status: int = 200, narrative_form=None):
+    from .narrative import form_for, narrative_of
+
     log = _log()
-    period = request.values.get("period") or periods.default_period()
+    period = (request.values.get("period") or periods.default_period())[:10]
+    try:
+        label = periods.parse(period)["label"]
+    except ValueError:
+        label = period
+    writer = can(current_user, g.project, "dashboard.narrative")
     return render_template(
         "dashboard/reports.html",
         choices=periods.choices(g.project),
-        period=period[:10],
+        period=period,
+        period_label=label,
         log=log,
         error=error,
+        narrative_form=narrative_form or (form_for(g.project.id, period) if writer else None),
+        narrative=narrative_of(g.project.id, period),
     ), status
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from workspace.events import publish
 from workspace.extensions import db, htmx
+from workspace.forms.conflicts import check_version
 from workspace.permissions import can, requires
 from workspace.web.feedback import toast
 from workspace.web.uploads import send_stored
 
 from . import periods, reports
-from .models import Report
+from .models import Report, ReportNarrative
+from .narrative import PARTS, form_for, narrative_of
 from .views import bp
 
 
@@ -43,8 +47,6 @@ def _log() -> list[Report]:
 
 
 def _page(error: str | None = None, status: int = 200, narrative_form=None):
-    from .narrative import form_for, narrative_of
-
     log = _log()
     period = (request.values.get("period") or periods.default_period())[:10]
     try:
@@ -102,3 +104,45 @@ def _result(report, error):
     if error:
         return _page(error, 400)
     return send_stored(report.file)
+
+
+@bp.route("/reports/narrative", methods=["POST"])
+@requires("dashboard.narrative")
+def save_narrative(project_id: int):
+    try:
+        period = periods.parse(request.form.get("period", ""))
+    except ValueError as exc:
+        return _page(str(exc), 400)
+    form = form_for(project_id, period["key"], formdata=request.form)
+    if not form.validate():
+        return _page(None, 400, narrative_form=form)
+    row = narrative_of(project_id, period["key"])
+    if row is None:
+        row = ReportNarrative(project_id=project_id, period=period["key"])
+        db.session.add(row)
+    else:
+        check_version(row, request.form.get("version"), _current(row), form=form)
+    for part in PARTS:
+        setattr(row, part, (getattr(form, part).data or "").strip())
+    row.updated_by_id = current_user.id
+    db.session.flush()
+    publish(
+        "report:narrative",
+        g.project,
+        current_user,
+        _l("a rédigé le bilan qualitatif (%(p)s)", p=period["label"]),
+        object_id=row.id,
+        keys=["reports"],
+        data={"url": url_for("dashboard.reports_page", project_id=project_id)},
+    )
+    db.session.commit()
+    toast(_("Bilan qualitatif enregistré."))
+    return redirect(url_for("dashboard.reports_page", project_id=project_id, period=period["key"]))
+
+
+def _current(row: ReportNarrative) -> dict:
+    return {
+        _("Actions réalisées"): row.actions,
+        _("Difficultés rencontrées"): row.difficulties,
+        _("Prochaines étapes"): row.next_steps,
+    }

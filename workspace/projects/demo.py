@@ -7,29 +7,21 @@ run only resets the demo passwords.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
-from sqlalchemy import or_, select, update
-
-from workspace.auth.credentials import hash_password
-from workspace.events import _hash, entry_fields
 from workspace.extensions import db
-from workspace.models import (
-    Activity,
-    Membership,
-    Organisation,
-    Project,
-    User,
-    UTCDateTime,
-    utcnow,
-)
+from workspace.models import Membership, Project, utcnow
 from workspace.operations import create_project
-from workspace.plugins import plugins
+from workspace.projects.demo_more import load_more
+from workspace.projects.demo_story import (
+    PASSWORD,
+    DemoContext,
+    org_of,
+    tell,
+    user_of,
+)
 
 PROJECT_NAME = "GCSMS Domicile Luberon-Ventoux"
-PASSWORD = "demo-coopilote-2026"  # noqa: S105 - the public demo password, printed
 
 ORGANISATIONS = {
     "luberon": ("Association Aide et Présence du Luberon", "saad", "Apt", "#2f7d6d"),
@@ -95,50 +87,11 @@ PEOPLE = {
 ADMIN = ("admin@demo.coopilote.fr", "Administration Coopilote")
 
 
-@dataclass
-class DemoContext:
-    """What a plugin's ``demo(ctx)`` receives: the project, its people and organisations."""
-
-    project: Project
-    people: dict[str, User]
-    orgs: dict[str, Organisation]
-    today: date = field(default_factory=date.today)
-    # "main": the GCSMS of DEMO.md, with all its content; another key names one of the
-    # smaller projects of workspace/projects/demo_more.py (a plugin adds a little or nothing).
-    story: str = "main"
-    director_keys: tuple = ("claire", "karim", "sophie")
-
-    @property
-    def directors(self) -> list[User]:
-        return [self.people[k] for k in self.director_keys]
-
-
-def _org(key: str, catalogue: dict | None = None) -> Organisation:
-    name, kind, town, color = (catalogue or ORGANISATIONS)[key]
-    org = db.session.scalar(db.select(Organisation).filter_by(name=name))
-    if org is None:
-        org = Organisation(name=name, kind=kind, town=town, color=color)
-        db.session.add(org)
-    return org
-
-
-def _user(email: str, name: str, org: Organisation, admin: bool = False) -> User:
-    user = db.session.scalar(db.select(User).filter_by(email=email))
-    if user is None:
-        user = User(email=email, name=name, organisation=org, is_admin=admin)
-        db.session.add(user)
-    user.password_hash = hash_password(PASSWORD)
-    user.active = True
-    return user
-
-
 def load_demo() -> list[tuple[str, str, str]]:
     """Create (once) and return the logins as (email, password, role label)."""
-    from workspace.projects.demo_more import load_more  # it builds on this module
-
-    orgs = {key: _org(key) for key in ORGANISATIONS}
-    people = {k: _user(p[0], p[1], orgs[p[2]]) for k, p in PEOPLE.items()}
-    _user(ADMIN[0], ADMIN[1], orgs["pole"], admin=True)
+    orgs = {key: org_of(key, ORGANISATIONS) for key in ORGANISATIONS}
+    people = {k: user_of(p[0], p[1], orgs[p[2]]) for k, p in PEOPLE.items()}
+    user_of(ADMIN[0], ADMIN[1], orgs["pole"], admin=True)
     db.session.flush()
     project = db.session.scalar(db.select(Project).filter_by(name=PROJECT_NAME))
     if project is None:
@@ -180,71 +133,3 @@ def _create(orgs: dict, people: dict) -> None:
             )
     db.session.flush()
     tell(DemoContext(project=project, people=people, orgs=orgs), started)
-
-
-def tell(ctx: DemoContext, started: datetime) -> None:
-    """Each plugin adds its content, then the project's history is spread over the months."""
-    for plugin in plugins():
-        if plugin.demo:
-            plugin.demo(ctx)
-    db.session.flush()
-    when = _spread_history(ctx.project)
-    _back_date(when, started, utcnow())
-
-
-def _spread_history(project: Project):
-    """Back-date the demo's activity over the months since the start, keeping the hash chain.
-
-    Returns ``when(t)``: the back-dated time of an instant ``t`` of the demo's run, interpolated
-    between the log entries' times before and after (for :func:`_back_date`)."""
-    entries = db.session.scalars(
-        db.select(Activity).filter_by(project_id=project.id).order_by(Activity.id)
-    ).all()
-    if not entries:
-        return lambda t: t
-    start = datetime.combine(project.start_date, datetime.min.time(), UTC) + timedelta(hours=9)
-    span = (datetime.now(UTC) - timedelta(hours=2)) - start
-    real = [e.created_at for e in entries]
-    prev = ""
-    for i, entry in enumerate(entries):
-        entry.created_at = start + span * (i / max(len(entries) - 1, 1))
-        entry.prev_hash = prev
-        entry.entry_hash = _hash(prev, entry_fields(entry))
-        prev = entry.entry_hash
-    spread = [e.created_at for e in entries]
-
-    def when(t: datetime) -> datetime:
-        i = bisect_left(real, t)
-        if i <= 0:
-            return spread[0]
-        if i >= len(real):
-            return spread[-1]
-        gap = (real[i] - real[i - 1]).total_seconds()
-        part = (t - real[i - 1]).total_seconds() / gap if gap else 1.0
-        return spread[i - 1] + (spread[i] - spread[i - 1]) * part
-
-    return when
-
-
-def _back_date(when, started: datetime, ended: datetime) -> None:
-    """Move every timestamp written while the demo ran (a task's creation, a review, a
-    comment, a validation…) to the back-dated time of that instant, so that the decisions
-    shown on the pages are spread over the project's history like its activity log."""
-    for table in db.metadata.sorted_tables:
-        if table.name == Activity.__tablename__:
-            continue  # already done, hash chain included
-        columns = [c for c in table.columns if isinstance(c.type, UTCDateTime)]
-        keys = list(table.primary_key.columns)
-        if not columns or not keys:
-            continue
-        # All of a row's timestamps in one UPDATE: an updated_at left out would be set to now.
-        written = or_(*[c.between(started, ended) for c in columns])
-        for row in db.session.execute(select(*keys, *columns).where(written)).all():
-            ids, values = row[: len(keys)], row[len(keys) :]
-            moved = {
-                c.name: when(v) if v is not None and started <= v <= ended else v
-                for c, v in zip(columns, values, strict=True)
-            }
-            db.session.execute(
-                update(table).where(*[k == v for k, v in zip(keys, ids, strict=True)]).values(moved)
-            )

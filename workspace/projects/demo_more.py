@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 from workspace.extensions import db
-from workspace.models import Membership, Project
+from workspace.models import Membership, Project, utcnow
 from workspace.operations import create_project
-from workspace.projects.demo import PASSWORD, DemoContext, _org, _user, tell, utcnow
+from workspace.projects.demo_story import PASSWORD, DemoContext, org_of, tell, user_of
 
 ORGANISATIONS = {
     "ventoux": ("ADMR du Haut-Vaucluse", "association", "Vaison-la-Romaine", "#5b7f2b"),
@@ -62,8 +62,8 @@ STORIES = {
 
 def load_more(people: dict, orgs: dict) -> list[tuple[str, str, str]]:
     """Create (once) the two projects; return their directors' logins."""
-    orgs = {**orgs, **{key: _org(key, ORGANISATIONS) for key in ORGANISATIONS}}
-    people = {**people, **{k: _user(p[0], p[1], orgs[p[2]]) for k, p in PEOPLE.items()}}
+    orgs = {**orgs, **{key: org_of(key, ORGANISATIONS) for key in ORGANISATIONS}}
+    people = {**people, **{k: user_of(p[0], p[1], orgs[p[2]]) for k, p in PEOPLE.items()}}
     db.session.flush()
     for key, story in STORIES.items():
         if db.session.scalar(db.select(Project).filter_by(name=story["name"])) is None:

@@ -30,6 +30,7 @@ from workspace.models import (
     LabelledEnum,
     Organisation,
     Project,
+    StoredFile,
     TimestampMixin,
     User,
     UTCDateTime,
@@ -139,6 +140,9 @@ class Task(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     subitems: Mapped[list[SubItem]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="SubItem.position"
     )
+    files: Mapped[list[TaskFile]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="TaskFile.id"
+    )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
@@ -164,6 +168,28 @@ class SubItem(IdMixin, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     task: Mapped[Task] = relationship(back_populates="subitems")
+
+
+class TaskFile(IdMixin, db.Model):
+    """A document attached to a task, through the project's upload service (size and type
+    checked, stored like milestone evidence)."""
+
+    __revision_parent__ = "task"  # its project (workspace/cache/revisions.py)
+    __tablename__ = "board_task_file"
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("board_task.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="files")
+    file: Mapped[StoredFile] = relationship(lazy="joined")
+    added_by: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        return self.file.original_name
 
 
 class BoardTemplate(IdMixin, db.Model):

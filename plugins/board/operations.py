@@ -254,7 +254,7 @@ def delete_task(task: Task, actor) -> None:
 def add_subitem(task: Task, actor, title: str) -> SubItem:
     item = SubItem(task=task, title=title, position=len(task.subitems))
     db.session.add(item)
-    _touched(task, actor, _l("a ajouté « %(item)s » à « %(title)s »", item=title, title=task.title))
+    touched(task, actor, _l("a ajouté « %(item)s » à « %(title)s »", item=title, title=task.title))
     return item
 
 
@@ -265,18 +265,19 @@ def toggle_subitem(item: SubItem, actor, done: bool) -> None:
         summary = _l("a coché « %(item)s » dans « %(title)s »", item=item.title, title=task.title)
     else:
         summary = _l("a décoché « %(item)s » dans « %(title)s »", item=item.title, title=task.title)
-    _touched(task, actor, summary)
+    touched(task, actor, summary)
 
 
 def delete_subitem(item: SubItem, actor) -> None:
     task = item.task
     task.subitems.remove(item)
-    _touched(
+    touched(
         task, actor, _l("a retiré « %(item)s » de « %(title)s »", item=item.title, title=task.title)
     )
 
 
-def _touched(task: Task, actor, summary) -> None:
+def touched(task: Task, actor, summary) -> None:
+    """Publish a change of the task's sub-items or attachments (``task:updated``)."""
     # Sub-items are rows of their own: the task's version is left alone, so that ticking a
     # box does not turn someone's open edit of the task into a conflict.
     db.session.flush()

@@ -246,3 +246,20 @@ def test_a_deleted_task_comes_back_with_undo(page_for, live_server):
     toast.get_by_role("button", name="Annuler").click()
     expect(page.locator(f"#t{tasks[1].id}")).to_be_visible()  # back, live
     expect(page.locator(".toast", has_text="restaurée")).to_be_visible()
+
+
+def test_a_file_is_attached_from_the_panel(page_for, live_server, tmp_path):
+    project, _columns, tasks, people = _board()
+    devis = tmp_path / "devis-astreinte.png"
+    devis.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    page = page_for(people["claire"])
+    _open(page, f"{live_server}/projects/{project.id}/board/?task={tasks[0].id}")
+    page.set_input_files("#task-file-input", str(devis))
+    page.locator("#task-files").get_by_role("button", name="Joindre", exact=True).click()
+    expect(page.locator("#task-files a", has_text="devis-astreinte.png")).to_be_visible()
+    screenshot(page, "board-task-file")
+    page.locator("#task-files").get_by_role(
+        "button", name="Retirer « devis-astreinte.png »"
+    ).click()
+    page.locator("dialog.confirm >> text=Confirmer").click()
+    expect(page.locator("#task-files a", has_text="devis-astreinte.png")).to_have_count(0)

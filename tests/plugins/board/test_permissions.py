@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from werkzeug.datastructures import FileStorage
 
 from plugins.board import operations as ops
-from plugins.board.models import BoardColumn, BoardTemplate, Label, SubItem, Task
+from plugins.board.attachments import add_file
+from plugins.board.models import BoardColumn, BoardTemplate, Label, SubItem, Task, TaskFile
 from plugins.board.setup import add_label, save_template
 from tests.conftest import WHO, client_for
 from workspace.extensions import db
 from workspace.models import Activity
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 ALLOWED = {
     VIEW: {"coordinator", "director", "adviser", "evaluator", "funder"},
     EDIT: {"coordinator", "director"},
@@ -39,6 +44,8 @@ ENDPOINTS = [
     ("trash", VIEW, "GET", "/trash", None),
     ("undelete", MANAGE, "POST", "/tasks/{td}/undelete", {}),
     ("add_subitem", EDIT, "POST", "/tasks/{t0}/subitems", {"title": "Étape"}),
+    ("upload_file", EDIT, "POST", "/tasks/{t0}/files", {"file": "PNG"}),
+    ("delete_file", EDIT, "POST", "/tasks/{t0}/files/{f0}/delete", {}),
     ("toggle_subitem", EDIT, "POST", "/tasks/{t0}/subitems/{s0}/toggle", {"done": "1"}),
     ("delete_subitem", EDIT, "POST", "/tasks/{t0}/subitems/{s0}/delete", {}),
     ("settings", MANAGE, "GET", "/settings", None),
@@ -65,6 +72,9 @@ def world(board):
     ops.archive_task(archived, actor)
     trashed = tasks[4]
     ops.delete_task(trashed, actor)
+    attached = add_file(
+        tasks[0], actor, FileStorage(io.BytesIO(PNG), "plan.png", content_type="image/png")
+    )
     db.session.commit()
     ids = {
         "c0": columns[0].id,
@@ -73,6 +83,7 @@ def world(board):
         "t0": tasks[0].id,
         "ta": archived.id,
         "td": trashed.id,
+        "f0": attached.id,
         "s0": item.id,
         "l0": label.id,
         "m0": template.id,
@@ -93,6 +104,7 @@ def snapshot():
         rows(Task, "id", "title", "column_id", "position", "archived", "deleted_at", "version"),
         rows(BoardColumn, "id", "name", "position", "wip_limit"),
         rows(SubItem, "id", "title", "done"),
+        rows(TaskFile, "id", "task_id", "file_id"),
         rows(Label, "id", "name"),
         rows(BoardTemplate, "id", "name"),
         db.session.scalar(db.select(db.func.count(Activity.id))),
@@ -104,6 +116,9 @@ def _request(client, project, ids, method, path, data):
     if method == "GET":
         return client.get(url)
     form = {k: str(v).format(**ids) for k, v in (data or {}).items()}
+    if form.pop("file", None):  # an upload: a real file, multipart
+        form["file"] = (io.BytesIO(PNG), "plan.png")
+        return client.post(url, data=form, content_type="multipart/form-data")
     return client.post(url, data=form)
 
 

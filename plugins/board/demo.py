@@ -3,12 +3,17 @@ log tells the story of the plan of action."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+from werkzeug.datastructures import FileStorage
+
 from workspace.extensions import db
+from workspace.projects.demo_story import tiny_pdf
 
 from . import operations as ops
 from . import setup
+from .attachments import add_file
 
 # (title, area, organisation key, assignee keys, column index, due in days, labels, sub-items)
 TASKS = [
@@ -429,6 +434,14 @@ def demo(ctx) -> None:
         if col == 1 and task.subitems:
             ops.toggle_subitem(task.subitems[0], people[who[0]], True)
     ops.archive_task(created[-1][0], claire)
+    # A quote attached to the audit task (the panel's « Pièces jointes »).
+    audit = next((t for t, _c, _w in created if "audit" in t.title.lower()), created[0][0])
+    quote = FileStorage(
+        io.BytesIO(tiny_pdf("Devis - audit financier des trois structures")),
+        filename="devis-audit-financier.pdf",
+        content_type="application/pdf",
+    )
+    add_file(audit, people["sophie"], quote)
 
 
 def _story_demo(ctx) -> None:

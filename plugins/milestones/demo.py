@@ -7,35 +7,9 @@ from datetime import date
 
 from werkzeug.datastructures import FileStorage
 
+from workspace.projects.demo_story import tiny_pdf
+
 from . import operations as ops
-
-
-def tiny_pdf(text: str) -> bytes:
-    """A minimal, valid one-page PDF showing ``text`` (ASCII), with a correct xref table."""
-    safe = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 14 Tf 60 780 Td (" + safe + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
 
 
 def demo(ctx) -> None:

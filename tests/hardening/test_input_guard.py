@@ -13,11 +13,11 @@ import io
 
 from plugins.board import setup
 from plugins.board.models import Task
-from plugins.milestones.demo import tiny_pdf
 from plugins.milestones.models import Milestone
 from tests.plugins.milestones.conftest import make_milestone
 from workspace.api.models import ApiToken
 from workspace.extensions import db
+from workspace.projects.demo_story import tiny_pdf
 
 NUL, REPLACEMENT = "\x00", "\ufffd"
 

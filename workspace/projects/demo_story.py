@@ -4,6 +4,7 @@ back-dated). ``demo.py`` tells the main GCSMS, ``demo_more.py`` the two smaller 
 
 from __future__ import annotations
 
+import io
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -123,3 +124,31 @@ def _back_date(when, started: datetime, ended: datetime) -> None:
             db.session.execute(
                 update(table).where(*[k == v for k, v in zip(keys, ids, strict=True)]).values(moved)
             )
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A minimal, valid one-page PDF showing ``text`` (ASCII), with a correct xref table."""
+    safe = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 14 Tf 60 780 Td (" + safe + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()

@@ -10,8 +10,8 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from plugins.milestones import operations as ops
-from plugins.milestones.demo import tiny_pdf
 from workspace.extensions import db
+from workspace.projects.demo_story import tiny_pdf
 
 
 def pdf_upload(name="preuve.pdf", text="preuve"):

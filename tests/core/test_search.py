@@ -110,5 +110,12 @@ def test_a_bounded_number_of_queries(world, login_as, app):
         statements.clear()
         assert client.get("/search?q=astreinte").status_code == 200
         assert len(statements) == first  # more hits, no more queries
+        statements.clear()
+        with app.test_request_context():
+            for i in range(5):  # more projects: no query per project
+                create_project({claire: "director"}, name=f"Astreinte {i}")
+        statements.clear()
+        assert client.get("/search?q=astreinte").status_code == 200
+        assert len(statements) == first
     finally:
         event.remove(db.engine, "before_cursor_execute", count)

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, or_, select
 
 from workspace.extensions import db
 from workspace.models import Membership, Project
-from workspace.permissions import can
+from workspace.permissions import can, remember_membership
 from workspace.plugins import plugins
 from workspace.projects.views import bp
 
@@ -62,12 +62,15 @@ def _excerpt(obj, columns, words, title: str) -> str:
 def search(user, q: str) -> tuple[list[Hit], set[str]]:
     """The hits for ``q`` grouped by project order, and the kinds cut at :data:`PER_KIND`."""
     words = words_of(q)
-    projects = db.session.scalars(
-        select(Project)
+    rows = db.session.execute(
+        select(Project, Membership)
         .join(Membership, Membership.project_id == Project.id)
         .where(Membership.user_id == user.id)
         .order_by(Project.archived, Project.name)
     ).all()
+    for project, membership in rows:  # can() below asks the database nothing more
+        remember_membership(user, project, membership)
+    projects = [project for project, _m in rows]
     if not words or not projects:
         return [], set()
     by_id = {p.id: p for p in projects}

@@ -38,8 +38,8 @@ def narrative_of(project_id: int, period_key: str) -> ReportNarrative | None:
     )
 
 
-def form_for(project_id: int, period_key: str, formdata=None) -> NarrativeForm:
-    row = narrative_of(project_id, period_key)
+def form_for(row: ReportNarrative | None, period_key: str, formdata=None) -> NarrativeForm:
+    """The form of the period's text (``row``: what is stored, None before the first save)."""
     form = NarrativeForm(formdata=formdata, obj=row)
     form.period.data = period_key
     if formdata is None:

@@ -54,6 +54,7 @@ def _page(error: str | None = None, status: int = 200, narrative_form=None):
     except ValueError:
         label = period
     writer = can(current_user, g.project, "dashboard.narrative")
+    narrative = narrative_of(g.project.id, period)
     return render_template(
         "dashboard/reports.html",
         choices=periods.choices(g.project),
@@ -61,8 +62,8 @@ def _page(error: str | None = None, status: int = 200, narrative_form=None):
         period_label=label,
         log=log,
         error=error,
-        narrative_form=narrative_form or (form_for(g.project.id, period) if writer else None),
-        narrative=narrative_of(g.project.id, period),
+        narrative_form=narrative_form or (form_for(narrative, period) if writer else None),
+        narrative=narrative,
     ), status
 
 
@@ -113,10 +114,10 @@ def save_narrative(project_id: int):
         period = periods.parse(request.form.get("period", ""))
     except ValueError as exc:
         return _page(str(exc), 400)
-    form = form_for(project_id, period["key"], formdata=request.form)
+    row = narrative_of(project_id, period["key"])
+    form = form_for(row, period["key"], formdata=request.form)
     if not form.validate():
         return _page(None, 400, narrative_form=form)
-    row = narrative_of(project_id, period["key"])
     if row is None:
         row = ReportNarrative(project_id=project_id, period=period["key"])
         db.session.add(row)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from werkzeug.datastructures import FileStorage
 
+from workspace.projects.demo_story import tiny_pdf
 from workspace.web.uploads import store_upload
 
 from . import operations, queries
@@ -43,32 +44,11 @@ VERIFIED = {
 
 def letter_of_intent_pdf() -> bytes:
     """A tiny, valid one-page PDF: the signed letter of intent (invented)."""
-    text = (
-        "BT /F1 14 Tf 60 780 Td (Lettre d'intention - GCSMS Domicile Luberon-Ventoux) Tj "
-        "0 -28 Td /F1 11 Tf (Les trois associations s'accordent pour creer le groupement.) Tj "
-        "0 -18 Td (Signee a Apt le 16 mars 2026 par les trois presidents.) Tj ET"
-    ).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
+    return tiny_pdf(
+        "Lettre d'intention - GCSMS Domicile Luberon-Ventoux",
+        "Les trois associations s'accordent pour creer le groupement.",
+        "Signee a Apt le 16 mars 2026 par les trois presidents.",
+    )
 
 
 def load_demo(ctx) -> None:

@@ -126,10 +126,18 @@ def _back_date(when, started: datetime, ended: datetime) -> None:
             )
 
 
-def tiny_pdf(text: str) -> bytes:
-    """A minimal, valid one-page PDF showing ``text`` (ASCII), with a correct xref table."""
-    safe = text.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 14 Tf 60 780 Td (" + safe + b") Tj ET"
+def tiny_pdf(text: str, *more: str) -> bytes:
+    """A minimal, valid one-page PDF showing ``text`` as its title and ``more`` lines under it
+    (ASCII), with a correct xref table."""
+
+    def safe(line: str) -> bytes:
+        return line.encode("ascii", "replace").replace(b"(", b"[").replace(b")", b"]")
+
+    stream = b"BT /F1 14 Tf 60 780 Td (" + safe(text) + b") Tj"
+    for n, line in enumerate(more):
+        gap = b"0 -28 Td /F1 11 Tf" if n == 0 else b"0 -18 Td"
+        stream += b" " + gap + b" (" + safe(line) + b") Tj"
+    stream += b" ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

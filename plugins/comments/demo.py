@@ -7,11 +7,15 @@ falls back to the project thread.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+
+from werkzeug.datastructures import FileStorage
 
 from workspace.extensions import db
 from workspace.models import Activity, utcnow
 from workspace.plugins import commentable
+from workspace.projects.demo_story import tiny_pdf
 
 from .operations import post_comment
 
@@ -33,6 +37,18 @@ def _find(project, object_type: str, verb: str, words: tuple[str, ...]):
         if any(w.lower() in c.label(obj).lower() for w in words):
             return object_type, object_id
     return first
+
+
+def _draft_articles() -> bytes:
+    return tiny_pdf(
+        "Convention constitutive - articles 5 a 9 (projet)",
+        "Article 5 - Droits et obligations des membres",
+        "Article 7 - Repartition des charges : 40 / 35 / 25 %",
+    )
+
+
+def _upload(name: str, data: bytes) -> FileStorage:
+    return FileStorage(io.BytesIO(data), filename=name, content_type="application/pdf")
 
 
 def load(ctx) -> None:
@@ -72,7 +88,9 @@ def load(ctx) -> None:
                     "karim",
                     "J'ai repris les articles 5 à 9 (droits et obligations, répartition des "
                     "charges). @Claire Martin, peux-tu relire l'article 7 sur les clés "
-                    "40 / 35 / 25 % ?",
+                    "40 / 35 / 25 % ? Le projet est joint.",
+                    None,
+                    ("convention-articles-5-9.pdf", _draft_articles()),
                 ),
                 (
                     "claire",
@@ -99,9 +117,17 @@ def load(ctx) -> None:
     for (object_type, object_id), messages in threads:
         top = None
         for message in messages:
-            who, text, *reply = message
+            who, text, *rest = message
+            reply = bool(rest) and rest[0] == 0
+            files = [_upload(*rest[1])] if len(rest) > 1 else []
             comment, _created = post_comment(
-                project, p[who], object_type, object_id, text, top.id if reply and top else None
+                project,
+                p[who],
+                object_type,
+                object_id,
+                text,
+                top.id if reply and top else None,
+                files=files,
             )
             top = top if reply else comment
             made.append(comment)

@@ -9,9 +9,10 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
-from workspace.models import IdMixin, User, UTCDateTime, utcnow
+from workspace.models import IdMixin, StoredFile, User, UTCDateTime, utcnow
 
 MAX_BODY = 10_000
+MAX_FILES = 5  # documents attached to one message
 
 
 class Comment(IdMixin, db.Model):
@@ -38,6 +39,13 @@ class Comment(IdMixin, db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     author: Mapped[User] = relationship(lazy="joined")
+    # selectin: a thread of N comments loads its attachments in one more query, not N.
+    files: Mapped[list[CommentFile]] = relationship(
+        back_populates="comment",
+        cascade="all, delete-orphan",
+        order_by="CommentFile.id",
+        lazy="selectin",
+    )
 
     @property
     def deleted(self) -> bool:
@@ -46,6 +54,25 @@ class Comment(IdMixin, db.Model):
     @property
     def thread_id(self) -> int:
         return self.parent_id or self.id
+
+
+class CommentFile(IdMixin, db.Model):
+    """A document attached to a message when it was posted, through the project's upload
+    service (the checks of milestone evidence and task files); it goes with the message."""
+
+    __revision_parent__ = "comment"  # its project (workspace/cache/revisions.py)
+    __tablename__ = "comments_comment_file"
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments_comment.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), index=True)
+
+    comment: Mapped[Comment] = relationship(back_populates="files")
+    file: Mapped[StoredFile] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        return self.file.original_name
 
 
 class CommentRead(IdMixin, db.Model):

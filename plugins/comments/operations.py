@@ -15,8 +15,9 @@ from workspace.models import Membership, Project, utcnow
 from workspace.notifications import center as notifications
 from workspace.permissions import REGISTRY, can
 from workspace.plugins import commentable
+from workspace.web.uploads import UploadError, discard_stored, store_upload
 
-from .models import MAX_BODY, Comment, CommentRead
+from .models import MAX_BODY, MAX_FILES, Comment, CommentFile, CommentRead
 from .render import find_mentions, render_markdown
 
 
@@ -114,9 +115,30 @@ def comment_project(comment: Comment) -> Project:
     return db.session.get(Project, comment.project_id)
 
 
+def attach_files(comment: Comment, project: Project, author, uploads) -> None:
+    """Store the documents sent with a new message (the project's upload service: 10 MB,
+    checked types); raises :class:`CommentError` on the ``files`` field, the caller rolls
+    back (the files already written are then deleted)."""
+    uploads = [f for f in uploads or [] if f is not None and f.filename]
+    if len(uploads) > MAX_FILES:
+        raise CommentError(
+            _l("%(max)d pièces jointes au plus par message.", max=MAX_FILES), "files"
+        )
+    for upload in uploads:
+        try:
+            stored = store_upload(project, upload, author)
+        except UploadError as exc:
+            name = upload.filename[:80]
+            raise CommentError(_l("%(name)s : %(error)s", name=name, error=exc), "files") from None
+        comment.files.append(CommentFile(file=stored))
+
+
 @in_request
-def post_comment(project, author, object_type, object_id, body, parent_id=None, key=None):
-    """Create a comment (or return the one already made with the same idempotency key).
+def post_comment(
+    project, author, object_type, object_id, body, parent_id=None, key=None, files=None
+):
+    """Create a comment with its attached ``files`` (uploaded file objects), or return the
+    one already made with the same idempotency key (its files are not stored twice).
 
     Returns ``(comment, created)``. Raises :class:`CommentError` on bad input and LookupError
     when the object or the parent does not belong to this project.
@@ -157,6 +179,7 @@ def post_comment(project, author, object_type, object_id, body, parent_id=None, 
         idempotency_key=key or None,
     )
     db.session.add(comment)
+    attach_files(comment, project, author, files)
     db.session.flush()
     label = c.label(obj)
     summary = (
@@ -243,9 +266,13 @@ def edit_comment(comment: Comment, actor, body: str) -> None:
 
 @in_request
 def delete_comment(comment: Comment, actor) -> None:
-    """Delete one's own comment: a tombstone stays so that replies keep their place."""
+    """Delete one's own comment: a tombstone stays so that replies keep their place; its
+    documents are deleted for good."""
     _project, (c, obj) = _editable(comment, actor)
     comment.body, comment.html, comment.deleted_at = "", "", utcnow()
+    for attached in list(comment.files):
+        comment.files.remove(attached)
+        discard_stored(attached.file)
     db.session.flush()
     summary = _l("a supprimé un commentaire sur « %(label)s »", label=c.label(obj))
     _publish("deleted", comment, actor, c, obj, summary)

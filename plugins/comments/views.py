@@ -17,7 +17,7 @@ from workspace.web.errors import error_response, wants_json
 from workspace.web.feedback import toast
 
 from . import operations as ops
-from .models import Comment
+from .models import MAX_FILES, Comment
 
 bp = Blueprint("comments", __name__, template_folder="templates")
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -50,8 +50,17 @@ def _comment(comment_id: int) -> Comment:
     return comment
 
 
-def panel_context(project, object_type: str, object_id: int, c, obj, error=None, body="") -> dict:
-    """Everything ``_panel.html`` needs (used by the page and the ``object_panel`` hook)."""
+def panel_context(
+    project,
+    object_type: str,
+    object_id: int,
+    c,
+    obj,
+    error: ops.CommentError | None = None,
+    body="",
+) -> dict:
+    """Everything ``_panel.html`` needs (used by the page and the ``object_panel`` hook);
+    ``error``: the refused post, shown next to its field."""
     comments = ops.thread(project, object_type, object_id)
     replies: dict[int, list[Comment]] = {}
     for comment in comments:
@@ -66,9 +75,11 @@ def panel_context(project, object_type: str, object_id: int, c, obj, error=None,
         "replies": replies,
         "last_id": max((x.id for x in comments), default=0),
         "count": sum(1 for x in comments if not x.deleted),
-        "error": error,
+        "error": str(error) if error and error.field == "body" else None,
+        "files_error": str(error) if error and error.field == "files" else None,
         "body": body,
         "new_key": uuid4().hex,
+        "max_files": MAX_FILES,
     }
 
 
@@ -144,11 +155,12 @@ def create(project_id: int, object_type: str, object_id: int):
             request.form.get("body", ""),
             parent_id,
             key,
+            request.files.getlist("files"),
         )
         db.session.commit()
     except ops.CommentError as exc:
         db.session.rollback()
-        return _form_error(str(exc), object_type, object_id, c, obj)
+        return _form_error(exc, object_type, object_id, c, obj)
     except LookupError:
         db.session.rollback()
         abort(404)
@@ -176,11 +188,12 @@ def create(project_id: int, object_type: str, object_id: int):
     )
 
 
-def _form_error(message: str, object_type, object_id, c, obj):
+def _form_error(exc: ops.CommentError, object_type, object_id, c, obj):
+    message = str(exc)
     if wants_json():
-        return error_response(400, message, {"body": [message]})
+        return error_response(400, message, {exc.field: [message]})
     ctx = panel_context(
-        g.project, object_type, object_id, c, obj, message, request.form.get("body", "")[:20_000]
+        g.project, object_type, object_id, c, obj, exc, request.form.get("body", "")[:20_000]
     )
     link = None if object_type == "project" else c.url(obj)
     return render_template("comments/thread.html", link=link, **ctx), 400

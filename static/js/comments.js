@@ -185,11 +185,30 @@
     s.dataset.kind = kind || "";
   }
 
-  /* Posting: JSON fetch; on a network failure keep the text, say so, retry (same key). */
+  /* Attachments checked before sending (the server checks again): count and total size. */
+  const MAX_TOTAL = 10 * 1024 * 1024;
+  function filesProblem(form, input) {
+    if (!input || !input.files.length) return "";
+    if (input.files.length > Number(form.dataset.maxFiles || 5)) return form.dataset.tooMany;
+    const total = Array.from(input.files).reduce(function (n, f) { return n + f.size; }, 0);
+    return total > MAX_TOTAL ? form.dataset.tooBig : "";
+  }
+
+  function invalid(field, yes) {
+    if (!field) return;
+    if (yes) field.setAttribute("aria-invalid", "true"); else field.removeAttribute("aria-invalid");
+  }
+
+  /* Posting: multipart fetch (text and files); on a network failure keep both, say so, retry
+   * with the same key (the server stores the message and its files once). */
   function send(form) {
     const section = form.closest("[data-comments]");
     const textarea = form.querySelector("textarea[name=body]");
+    const fileInput = form.querySelector("input[type=file][name=files]");
     if (!textarea.value.trim()) { textarea.focus(); return; }
+    const problem = filesProblem(form, fileInput);
+    invalid(fileInput, !!problem);
+    if (problem) { status(form, problem, "error"); fileInput.focus(); return; }
     window.clearTimeout(Number(form.dataset.retryTimer || 0));
     status(form, form.dataset.sending);
     fetch(form.action, {
@@ -197,12 +216,15 @@
       headers: { Accept: "application/json" },
     }).then(function (r) {
       if (r.status >= 500 || r.status === 0) throw new Error("server");
-      return r.json().then(function (data) { return { status: r.status, data: data }; });
+      // A refusal without our JSON (a proxy's 413 page) is an answer, not a network failure.
+      return r.json().catch(function () { return {}; })
+        .then(function (data) { return { status: r.status, data: data }; });
     }).then(function (res) {
       delete form.dataset.pending; form.dataset.attempt = "0";
       if (res.status === 200 || res.status === 201) {
         upsert(section, res.data);
-        textarea.value = ""; textarea.removeAttribute("aria-invalid");
+        textarea.value = ""; invalid(textarea, false);
+        if (fileInput) { fileInput.value = ""; invalid(fileInput, false); }
         form.querySelector("input[name=key]").value = newKey();
         cancelReply(form); status(form, "");
         lastTyping.delete(form);
@@ -210,9 +232,10 @@
         if (el) el.scrollIntoView({ block: "nearest" });
         markRead(section);
       } else {
-        const msg = res.data && res.data.error ? res.data.error.message : form.dataset.failed;
-        textarea.setAttribute("aria-invalid", "true");
-        status(form, msg, "error");
+        const error = (res.data && res.data.error) || {};
+        const onFiles = res.status === 413 || !!(error.fields && error.fields.files);
+        invalid(textarea, !onFiles); invalid(fileInput, onFiles);
+        status(form, error.message || form.dataset.failed, "error");
       }
     }).catch(function () {
       form.dataset.pending = "1";

@@ -66,6 +66,7 @@ CASES = [
     Case("GET", P, ALL),
     Case("PATCH", P, COORD, {"summary": "Résumé revu"}, headers=STAR),
     Case("GET", P + "/members", ALL),
+    Case("GET", P + "/files/{file}", ALL),
     Case("GET", P + "/activity", ALL),
     # board
     Case("GET", P + "/board/columns", ALL),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from tests.factories import create_org
 from workspace.extensions import db
+from workspace.web.uploads import store_upload
 
 _seq = itertools.count(1)
 
@@ -81,6 +84,8 @@ def build(project, people) -> World:
         )
         section = plan.start_plan(project, director)[0]
         version = plan_versions.save_version(project, director, "Version soumise au Pôle")
+        pdf = FileStorage(io.BytesIO(b"%PDF-1.4\n% devis\n"), filename="devis.pdf")
+        document = store_upload(project, pdf, director)
         db.session.commit()
     w = World(project, people)
     w.ids.update(
@@ -98,6 +103,7 @@ def build(project, people) -> World:
         measurement=m.id,
         section=section.id,
         version=version.id,
+        file=document.id,
     )
     w.ids["comment"] = new_comment(w, adviser)
     return w

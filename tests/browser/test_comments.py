@@ -8,6 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import screenshot
 from tests.factories import create_project, create_user
 from tests.plugins.comments.xss import PAYLOADS
 from workspace.extensions import db
@@ -143,6 +144,43 @@ def test_offline_post_keeps_the_text_and_is_sent_once_back_online(page_for, live
     expect(page.locator("form[data-comment-form] textarea")).to_have_value("")
     page.reload()
     expect(page.locator("article.comment")).to_have_count(1)
+
+
+def test_files_sent_offline_arrive_once_and_reach_the_other_reader(page_for, live_server):
+    """A message with a document, written offline: the text and the file wait, are sent once
+    back online and appear live on the other member's page with a download link; a refused
+    file says why next to the field and keeps the text."""
+    from plugins.comments.models import CommentFile
+    from tests.plugins.comments.test_files import PDF
+
+    project, claire, karim, _julien = _people()
+    url = f"{live_server}/projects/{project.id}/comments/thread/project/{project.id}"
+    reader = page_for(karim)
+    reader.goto(url)
+    _connected(reader)
+    page = page_for(claire)
+    page.goto(url)
+    files = page.locator("form[data-comment-form] input[type=file]")
+    files.set_input_files([{"name": "outil.exe", "mimeType": "application/pdf", "buffer": b"MZ"}])
+    _post(page, "Le devis est joint")
+    expect(page.locator(".form-status")).to_contain_text("outil.exe : Type de fichier non accepté")
+    expect(files).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("form[data-comment-form] textarea")).to_have_value("Le devis est joint")
+    files.set_input_files([{"name": "devis.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.context.set_offline(True)
+    page.click("form[data-comment-form] button[type=submit]")
+    expect(page.locator(".form-status")).to_contain_text("Hors ligne")
+    page.context.set_offline(False)
+    link = page.locator("article.comment .comment-files a", has_text="devis.pdf")
+    expect(link).to_be_visible(timeout=20_000)
+    expect(files).to_have_value("")
+    expect(files).not_to_have_attribute("aria-invalid", "true")
+    expect(reader.locator("article.comment .comment-files a", has_text="devis.pdf")).to_be_visible()
+    screenshot(page, "comment-files")
+    assert db.session.scalar(db.select(db.func.count(CommentFile.id))) == 1
+    with reader.expect_download() as download:
+        reader.locator("article.comment .comment-files a").click()
+    assert download.value.suggested_filename == "devis.pdf"
 
 
 def test_no_payload_executes_in_chromium(page_for, live_server):

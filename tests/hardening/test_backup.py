@@ -80,6 +80,7 @@ def test_round_trip_through_the_cli(app, tmp_path):
         "funding_line",
         "indicators_measurement",
         "comments_comment",
+        "comments_comment_file",
         "activity",
         "membership",
         "milestones_review",

@@ -48,6 +48,7 @@ class ApiOperation:
     status: int = 200
     if_match: bool = False
     description: str = ""
+    binary: bool = False  # the answer is a document (application/octet-stream), not JSON
 
 
 def endpoint(
@@ -68,6 +69,7 @@ def endpoint(
     if_match: bool = False,
     description: str = "",
     name: str | None = None,
+    binary: bool = False,
 ):
     """Register an API view. The view receives the URL values, plus ``data`` (the parsed body)
     when ``body``/``body_fields`` is given and ``args`` (parsed query) when ``query``/``many``."""
@@ -85,6 +87,7 @@ def endpoint(
         status,
         if_match,
         description,
+        binary,
     )
 
     def decorator(fn: Callable):

@@ -101,6 +101,9 @@ def _ref(name: str) -> dict:
 
 
 def _success(op: ApiOperation, spec: APISpec) -> dict:
+    if op.binary:
+        document = {"schema": {"type": "string", "format": "binary"}}
+        return {"200": {"description": "The document", "content": {"*/*": document}}}
     if op.status == 204 or op.response is None:
         return {"204": {"description": "Done"}}
     name = op.response.name

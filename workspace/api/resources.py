@@ -22,8 +22,10 @@ from workspace.models import (
     Project,
     Role,
     Stage,
+    StoredFile,
     utcnow,
 )
+from workspace.web.uploads import send_stored
 
 STAGES = tuple(s.value for s in Stage)
 FORMS = tuple(f.value for f in CooperationForm)
@@ -285,3 +287,16 @@ def revoke_token(token_id: int):
     token.revoked_at = utcnow()
     db.session.commit()
     return no_content()
+
+
+@endpoint(
+    bp,
+    "/projects/<int:project_id>/files/<int:file_id>",
+    summary="Download a document of the project (a comment's file, a milestone's evidence…)",
+    tag="projects",
+    permission="files.download",
+    binary=True,
+    name="download_file",
+)
+def download_file(project_id: int, file_id: int):
+    return send_stored(get_or_404(StoredFile, file_id, project_id))

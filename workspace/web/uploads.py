@@ -2,7 +2,8 @@
 
 Files are stored under ``UPLOAD_DIR/<project id>/<random key>``, outside ``static/``, and are
 served only by :func:`send_stored` after a permission check, as attachments with ``nosniff``.
-A file written during a transaction that rolls back is deleted (no orphan on disk).
+A file written during a transaction that rolls back is deleted (no orphan on disk); a file
+discarded with :func:`discard_stored` leaves the disk only once its deletion commits.
 """
 
 from __future__ import annotations
@@ -111,6 +112,13 @@ def store_upload(project, file_storage, user) -> StoredFile:
     return stored
 
 
+def discard_stored(stored: StoredFile) -> None:
+    """Delete a document for good: its row now, its content when the transaction commits
+    (a rollback keeps both)."""
+    db.session.info.setdefault("discarded_files", []).append(path_of(stored))
+    db.session.delete(stored)
+
+
 def path_of(stored: StoredFile) -> Path:
     return upload_root() / stored.storage_key
 
@@ -134,11 +142,14 @@ def send_stored(stored: StoredFile):
 
 
 @sa_event.listens_for(Session, "after_commit")
-def _forget_written(session: Session) -> None:
+def _settle_after_commit(session: Session) -> None:
     session.info.pop("written_files", None)
+    for path in session.info.pop("discarded_files", []):
+        path.unlink(missing_ok=True)
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _delete_written(session: Session, previous_transaction) -> None:
+    session.info.pop("discarded_files", None)
     for path in session.info.pop("written_files", []):
         path.unlink(missing_ok=True)

@@ -9,8 +9,17 @@ from __future__ import annotations
 from flask import Blueprint, g
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-from workspace.api.core import check_if_match, endpoint, get_or_404, item, no_content, page
+from workspace.api.core import (
+    check_if_match,
+    endpoint,
+    files_field,
+    get_or_404,
+    item,
+    no_content,
+    page,
+)
 from workspace.api.errors import ApiError
 from workspace.api.fields import F, Resource
 from workspace.extensions import db
@@ -52,6 +61,7 @@ TASK = Resource(
         "start_date": F("date", nullable=True),
         "due_date": F("date", nullable=True),
         "milestone_id": F("integer", nullable=True),
+        "files": files_field(lambda t: t.files, "Documents attached in the task's panel"),
         "archived": F("boolean", read_only=True),
         "version": F("integer", read_only=True),
         "created_at": F("datetime", read_only=True),
@@ -194,8 +204,10 @@ def delete_column(project_id: int, column_id: int):
     query=TASK_FILTERS,
 )
 def tasks(project_id: int, args):
-    stmt = db.select(Task).filter_by(
-        project_id=project_id, archived=args.get("archived", False), deleted_at=None
+    stmt = (
+        db.select(Task)
+        .filter_by(project_id=project_id, archived=args.get("archived", False), deleted_at=None)
+        .options(selectinload(Task.assignees), selectinload(Task.labels), selectinload(Task.files))
     )
     for name in ("column_id", "area", "milestone_id"):
         if name in args:

@@ -6,11 +6,11 @@ on the pages: an object of another project, or one the caller may not see, is a 
 
 from __future__ import annotations
 
-from flask import Blueprint, g, url_for
+from flask import Blueprint, g
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.core import check_if_match, endpoint, item, no_content, page
+from workspace.api.core import check_if_match, endpoint, files_field, item, no_content, page
 from workspace.api.errors import ApiError
 from workspace.api.fields import F, Resource
 from workspace.extensions import db
@@ -19,37 +19,6 @@ from . import operations as ops
 from .models import MAX_BODY, Comment
 
 api_bp = Blueprint("comments_api", __name__)
-
-FILE_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "content_type": {"type": "string"},
-        "size": {"type": "integer"},
-        "url": {"type": "string", "format": "uri", "description": "GET it to download"},
-    },
-    "required": ["id", "name", "content_type", "size", "url"],
-}
-
-
-def _files(comment: Comment) -> list[dict]:
-    return [
-        {
-            "id": f.file_id,
-            "name": f.name,
-            "content_type": f.file.content_type,
-            "size": f.file.size,
-            "url": url_for(
-                "api.download_file",
-                project_id=comment.project_id,
-                file_id=f.file_id,
-                _external=True,
-            ),
-        }
-        for f in comment.files
-    ]
-
 
 COMMENT = Resource(
     "Comment",
@@ -61,12 +30,8 @@ COMMENT = Resource(
         "author_id": F("integer", read_only=True),
         "body": F("text", required=True, max_length=MAX_BODY, description="Markdown"),
         "html": F("text", read_only=True, description="Sanitised HTML rendering"),
-        "files": F(
-            "list",
-            read_only=True,
-            source=_files,
-            items=FILE_SCHEMA,
-            description="Documents sent with the message (posted from the web form)",
+        "files": files_field(
+            lambda c: c.files, "Documents sent with the message (posted from the web form)"
         ),
         "created_at": F("datetime", read_only=True),
         "edited_at": F("datetime", read_only=True, nullable=True),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import abort, g, jsonify, request
+from flask import abort, g, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -259,3 +259,43 @@ def get_or_404(model, object_id: int, project_id: int | None = None):
     if obj is None or (project_id is not None and obj.project_id != project_id):
         raise ApiError(404)
     return obj
+
+
+# --- documents ------------------------------------------------------------------------------
+
+#: JSON Schema of one attached document in a resource's ``files`` list.
+FILE_ITEM = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "content_type": {"type": "string"},
+        "size": {"type": "integer"},
+        "url": {"type": "string", "format": "uri", "description": "GET it to download"},
+    },
+    "required": ["id", "name", "content_type", "size", "url"],
+}
+
+
+def files_field(attachments: Callable, description: str) -> F:
+    """A read-only ``files`` field: ``attachments(obj)`` gives rows with a ``file``
+    (:class:`~workspace.models.StoredFile`); each is listed with its API download URL."""
+
+    def dump(obj) -> list[dict]:
+        return [
+            {
+                "id": a.file.id,
+                "name": a.file.original_name,
+                "content_type": a.file.content_type,
+                "size": a.file.size,
+                "url": url_for(
+                    "api.download_file",
+                    project_id=a.file.project_id,
+                    file_id=a.file.id,
+                    _external=True,
+                ),
+            }
+            for a in attachments(obj)
+        ]
+
+    return F("list", read_only=True, source=dump, items=FILE_ITEM, description=description)

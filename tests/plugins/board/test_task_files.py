@@ -83,3 +83,62 @@ def test_another_tasks_file_is_404(board, login_as):
     r = client.post(f"/projects/{project.id}/board/tasks/{tasks[1].id}/files/{attached.id}/delete")
     assert r.status_code == 404
     assert db.session.scalar(db.select(db.func.count(TaskFile.id))) == 1
+
+
+def test_the_api_lists_a_task_s_files_without_a_query_per_task(app, board, login_as):
+    from sqlalchemy import event
+
+    from plugins.board.models import BoardColumn
+    from tests.api.conftest import Api, make_token
+    from workspace.models import Project, User
+
+    from .conftest import make_tasks
+
+    project, people, columns, tasks = board
+    _upload(login_as(people["director"]), project, tasks[0])
+    api = Api(app.test_client(), make_token(people["funder"], "read"))
+    got = api.get(f"/api/v1/projects/{project.id}/board/tasks/{tasks[0].id}")
+    assert got.status_code == 200, got.text
+    (listed,) = got.json["files"]
+    assert (listed["name"], listed["content_type"], listed["size"]) == (
+        "devis.png",
+        "image/png",
+        64 + 8,
+    )
+    assert api.get(listed["url"]).data == PNG
+
+    def statements() -> int:
+        db.session.remove()  # nothing already loaded: every row the answer needs is read
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            r = api.get(f"/api/v1/projects/{project_id}/board/tasks")
+            assert r.status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert all(len(t["files"]) == 1 for t in r.json["data"])
+        return len(seen)
+
+    director = login_as(people["director"])
+    project_id, column_id, director_id = project.id, columns[0].id, people["director"].id
+
+    def attach_to(task_ids):
+        for task_id in task_ids:
+            r = director.post(
+                f"/projects/{project_id}/board/tasks/{task_id}/files",
+                data={"file": (io.BytesIO(PNG), "devis.png")},
+                content_type="multipart/form-data",
+            )
+            assert r.status_code == 302
+
+    attach_to([t.id for t in tasks[1:]])
+    few = statements()  # 5 tasks
+    more = make_tasks(
+        db.session.get(Project, project_id),
+        db.session.get(User, director_id),
+        db.session.get(BoardColumn, column_id),
+        4,
+    )
+    attach_to([t.id for t in more])
+    assert statements() == few  # 9 tasks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown_it
 import nh3
-from flask import render_template, url_for
+from flask import g, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -66,7 +66,17 @@ def milestone_links(project, milestone_id) -> str | None:
 
 
 def _my_open_tasks(user, project_ids: list[int]):
-    """``(open, overdue)`` counts of the tasks assigned to ``user`` in these projects."""
+    """``(open, overdue)`` counts of the tasks assigned to ``user`` in these projects, read
+    once per request (the home page's « Mes tâches » button and « Ce qui vous attend » both
+    show them)."""
+    key = (user.id, tuple(sorted(project_ids)))
+    memo = g.setdefault("board_my_open_tasks", {})
+    if key not in memo:
+        memo[key] = _count_my_open_tasks(user, project_ids)
+    return memo[key]
+
+
+def _count_my_open_tasks(user, project_ids: list[int]):
     from workspace.models import User
 
     late = Task.due_date < today()

@@ -129,6 +129,25 @@ def test_the_home_page_asks_the_same_queries_for_one_project_or_five(app, login_
     assert len(five) == len(one), "\n\n".join(five)
 
 
+def test_my_open_tasks_are_counted_once_per_page(busy, login_as):
+    """« Mes tâches » and « Ce qui vous attend » show the same count: it is read once."""
+    _project, people, _review = busy
+    client = login_as(people["director"])
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "board_task_assignee" in statement and "count(board_task.id)" in statement:
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get("/").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert "Mes tâches" in page and "Ce qui vous attend" in page
+    assert len(seen) == 1, seen
+
+
 def _membership(project, user, role):
     from workspace.models import Membership
 

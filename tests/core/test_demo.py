@@ -67,3 +67,17 @@ def test_loading_twice_changes_nothing_more():
     before = db.session.scalar(db.select(db.func.max(Review.created_at)))
     _load()
     assert db.session.scalar(db.select(db.func.max(Review.created_at))) == before
+
+
+def test_every_demo_organisation_has_a_valid_siret(login_as):
+    """The bilan names the beneficiary with its SIRET: the demo's shows one."""
+    from plugins.comments.models import CommentFile
+    from workspace.admin.forms import siret_ok
+    from workspace.models import Organisation
+
+    _load()
+    orgs = list(db.session.scalars(db.select(Organisation)))
+    assert len(orgs) >= 10 and all(o.siret and siret_ok(o.siret) for o in orgs), orgs
+    assert len({o.siret for o in orgs}) == len(orgs)
+    # and a message of the demo carries a document (the thread's « Pièces jointes »)
+    assert db.session.scalar(db.select(db.func.count(CommentFile.id))) == 1

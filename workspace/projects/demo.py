@@ -24,12 +24,36 @@ from workspace.projects.demo_story import (
 PROJECT_NAME = "GCSMS Domicile Luberon-Ventoux"
 
 ORGANISATIONS = {
-    "luberon": ("Association Aide et Présence du Luberon", "saad", "Apt", "#2f7d6d"),
-    "comtat": ("Soins à Domicile du Comtat", "ssiad", "Carpentras", "#7a4f9a"),
-    "cavaillon": ("Services à la personne de Cavaillon", "ccas", "Cavaillon", "#b5652b"),
-    "pole": ("Pôle Services à la Personne PACA", "network", "Marseille", "#2b5d9b"),
-    "cabinet": ("Cabinet Évaluation & Territoires", "consultancy", "Avignon", "#8a6d1f"),
-    "cd84": ("Conseil départemental de Vaucluse", "funder", "Avignon", "#9b2b4a"),
+    "luberon": (
+        "Association Aide et Présence du Luberon",
+        "saad",
+        "Apt",
+        "#2f7d6d",
+        "41678942826243",
+    ),
+    "comtat": ("Soins à Domicile du Comtat", "ssiad", "Carpentras", "#7a4f9a", "39040838533322"),
+    "cavaillon": (
+        "Services à la personne de Cavaillon",
+        "ccas",
+        "Cavaillon",
+        "#b5652b",
+        "21781011663457",
+    ),
+    "pole": (
+        "Pôle Services à la Personne PACA",
+        "network",
+        "Marseille",
+        "#2b5d9b",
+        "51996971422099",
+    ),
+    "cabinet": (
+        "Cabinet Évaluation & Territoires",
+        "consultancy",
+        "Avignon",
+        "#8a6d1f",
+        "84660880954920",
+    ),
+    "cd84": ("Conseil départemental de Vaucluse", "funder", "Avignon", "#9b2b4a", "21692011650537"),
 }
 
 PEOPLE = {

@@ -12,10 +12,16 @@ from workspace.operations import create_project
 from workspace.projects.demo_story import PASSWORD, DemoContext, org_of, tell, user_of
 
 ORGANISATIONS = {
-    "ventoux": ("ADMR du Haut-Vaucluse", "association", "Vaison-la-Romaine", "#5b7f2b"),
-    "sault": ("SSIAD du Pays de Sault", "ssiad", "Sault", "#2b7f7a"),
-    "pertuis": ("Aide à domicile de Pertuis", "saad", "Pertuis", "#8c3d7a"),
-    "durance": ("Entraide Durance", "association", "Cadenet", "#3d5a8c"),
+    "ventoux": (
+        "ADMR du Haut-Vaucluse",
+        "association",
+        "Vaison-la-Romaine",
+        "#5b7f2b",
+        "74516168230403",
+    ),
+    "sault": ("SSIAD du Pays de Sault", "ssiad", "Sault", "#2b7f7a", "34098220181162"),
+    "pertuis": ("Aide à domicile de Pertuis", "saad", "Pertuis", "#8c3d7a", "47953657892365"),
+    "durance": ("Entraide Durance", "association", "Cadenet", "#3d5a8c", "74131518286434"),
 }
 
 PEOPLE = {

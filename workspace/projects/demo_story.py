@@ -39,11 +39,12 @@ class DemoContext:
 
 
 def org_of(key: str, catalogue: dict) -> Organisation:
-    """The organisation ``key`` of ``catalogue`` (name, kind, town, colour), created once."""
-    name, kind, town, color = catalogue[key]
+    """The organisation ``key`` of ``catalogue`` (name, kind, town, colour, SIRET — a made-up
+    number that passes the check), created once."""
+    name, kind, town, color, siret = catalogue[key]
     org = db.session.scalar(db.select(Organisation).filter_by(name=name))
     if org is None:
-        org = Organisation(name=name, kind=kind, town=town, color=color)
+        org = Organisation(name=name, kind=kind, town=town, color=color, siret=siret)
         db.session.add(org)
     return org
 

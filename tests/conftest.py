@@ -72,6 +72,9 @@ def app(instance_dir):
             "WTF_CSRF_ENABLED": False,
             "SECRET_KEY": "test-secret-key",
             "REDIS_URL": "",
+            "JOBS_BACKEND": "local",
+            "JOBS_SPAWN_WORKER": False,  # tests run the queue themselves (tests/jobs.py)
+            "JOBS_BACKOFF": 0,
             "SOCKETIO_ASYNC_MODE": "threading",
             "BASE_URL": "http://localhost",
             "SERVER_NAME": None,

@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workspace.auth.views import bp as auth_bp
     from workspace.cli import register_cli
     from workspace.help.guides import init_help
+    from workspace.jobs.views import init_jobs
     from workspace.members.views import bp as members_bp
     from workspace.notifications.views import init_notifications
     from workspace.plugins import load_plugins
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_templating(app)
     init_realtime(app)
     init_notifications(app)
+    init_jobs(app)
     register_cli(app)
     if app.testing:
         # Test code keeps an app context pushed, so requests share its `g`: start each request

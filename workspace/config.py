@@ -43,6 +43,20 @@ SETTINGS = [
         "Redis URL: Socket.IO message queue, presence and rate limits across processes",
     ),
     Setting(
+        "WORKSPACE_JOBS_BACKEND",
+        "JOBS_BACKEND",
+        "",
+        "Where long work (report files…) runs: rq (Redis, `flask jobs worker`), local (the job "
+        "table, one worker process started by the web process) or empty: rq when REDIS_URL is set",
+    ),
+    Setting(
+        "WORKSPACE_JOBS_SPAWN_WORKER",
+        "JOBS_SPAWN_WORKER",
+        "1",
+        "local backend: the web process starts the local worker itself (0: run `flask jobs "
+        "worker --local` yourself)",
+    ),
+    Setting(
         "WORKSPACE_PLUGINS",
         "WORKSPACE_PLUGINS",
         BUILTIN_PLUGINS,
@@ -184,7 +198,12 @@ def load_config(instance: Path, overrides: dict | None = None) -> dict:
         cfg["SECRET_KEY"] = _secret_key(instance)
     if not cfg.get("UPLOAD_DIR"):
         cfg["UPLOAD_DIR"] = str(instance / "uploads")
-    for flag in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "REQUIRE_TOTP_FOR_PRIVILEGED"):
+    for flag in (
+        "MAIL_USE_TLS",
+        "SESSION_COOKIE_SECURE",
+        "REQUIRE_TOTP_FOR_PRIVILEGED",
+        "JOBS_SPAWN_WORKER",
+    ):
         cfg[flag] = str(cfg.get(flag)).lower() in ("1", "true", "yes", "on")
     cfg["REMEMBER_COOKIE_SECURE"] = cfg["SESSION_COOKIE_SECURE"]
     cfg["MAIL_PORT"] = int(cfg["MAIL_PORT"])

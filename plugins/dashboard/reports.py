@@ -99,12 +99,15 @@ def docx(project, period: dict) -> bytes:
     return build(context(project, period))
 
 
-def generate(project, actor, period: dict, fmt: str) -> tuple[Report, bool]:
+def generate(project, actor, period: dict, fmt: str, progress=None) -> tuple[Report, bool]:
     """Build the file, store it, log the generation (``report:generated``); ``(report,
     reused)``. Asking again for a report whose content has not changed (same period, format,
-    data, day) is not a project write: the stored one is returned, nothing is added."""
+    data, day) is not a project write: the stored one is returned, nothing is added.
+    ``progress(percent)`` is told how far it got (the background job shows it)."""
+    progress = progress or (lambda percent: None)
     started = time.perf_counter()
     source = html(project, period, printable=False)
+    progress(30)
     digest = hashlib.sha256(f"{fmt}\n{source}".encode()).hexdigest()
     same = db.session.scalar(
         db.select(Report)
@@ -114,6 +117,7 @@ def generate(project, actor, period: dict, fmt: str) -> tuple[Report, bool]:
     if same is not None:
         return same, True
     data = pdf(project, period, source) if fmt == "pdf" else docx(project, period)
+    progress(90)
     name = f"bilan-{period['key']}.{fmt}"
     stored = store_upload(
         project, FileStorage(io.BytesIO(data), filename=name, content_type=FORMATS[fmt]), actor

@@ -10,11 +10,11 @@ from flask_login import current_user
 from workspace.events import publish
 from workspace.extensions import db, htmx
 from workspace.forms.conflicts import check_version
+from workspace.jobs import enqueue
 from workspace.permissions import can, requires
 from workspace.web.feedback import toast
-from workspace.web.uploads import send_stored
 
-from . import periods, reports
+from . import periods, report_jobs, reports  # noqa: F401 - report_jobs: its job handler
 from .models import Report, ReportNarrative
 from .narrative import PARTS, form_for, narrative_of
 from .views import bp
@@ -78,33 +78,26 @@ def report_html(project_id: int):
 @bp.route("/reports/generate", methods=["POST"])
 @requires("dashboard.report")
 def generate(project_id: int):
+    """Ask for the report file: a background job builds it (PDF rendering takes seconds);
+    the answer is immediate (202) and shows the job, polled until the file is ready."""
     fmt = request.form.get("format", "pdf")
     try:
         period = periods.parse(request.form.get("period", ""))
     except ValueError as exc:
-        return _result(None, str(exc))
+        return _refused(str(exc))
     if fmt not in reports.FORMATS:
-        return _result(None, _("Format inconnu : choisissez PDF ou DOCX."))
-    report, reused = reports.generate(g.project, current_user, period, fmt)
+        return _refused(_("Format inconnu : choisissez PDF ou DOCX."))
+    job = enqueue("dashboard.report", current_user, g.project, period=period["key"], format=fmt)
     db.session.commit()
-    if not htmx:
-        return send_stored(report.file)
-    toast(
-        _("Bilan inchangé depuis sa dernière génération : le voici.")
-        if reused
-        else _("Bilan généré.")
-    )
-    return _result(report, None)
-
-
-def _result(report, error):
     if htmx:
-        return render_template("dashboard/_report_result.html", report=report, error=error), (
-            400 if error else 200
-        )
-    if error:
-        return _page(error, 400)
-    return send_stored(report.file)
+        return render_template("dashboard/_report_result.html", job=job), 202
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
+
+
+def _refused(error: str):
+    if htmx:
+        return render_template("dashboard/_report_result.html", error=error), 400
+    return _page(error, 400)
 
 
 @bp.route("/reports/narrative", methods=["POST"])

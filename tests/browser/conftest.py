@@ -117,6 +117,24 @@ def live_server(_in_flight):
     server.shutdown()
 
 
+@pytest.fixture
+def job_worker(app):
+    """A local job worker beside the live server (the tests' app starts none itself)."""
+    from workspace.jobs.local import work
+
+    stop = threading.Event()
+
+    def loop():
+        with app.app_context():
+            work(poll=0.1, stop=stop)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(10)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not os.path.exists(CHROMIUM):

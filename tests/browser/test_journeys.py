@@ -65,7 +65,7 @@ def _project_pages(app, client, world):
 
 
 def test_funder_reads_everything_and_finds_no_way_to_change_anything(
-    app, login_as, page_for, live_server
+    app, login_as, page_for, live_server, job_worker
 ):
     world = _demo(app)
     funder = world.people["funder"]
@@ -87,13 +87,16 @@ def test_funder_reads_everything_and_finds_no_way_to_change_anything(
     page.goto(live_server + f"/projects/{world.project.id}/dashboard/")
     screenshot(page, "journey-funder-dashboard")
     assert not offending, "\n".join(offending)
-    # The funder produces the report of a period and downloads it.
+    # The funder produces the report of a period (a background job builds it: its progress
+    # shows, then the link) and downloads it.
     page.goto(live_server + f"/projects/{world.project.id}/dashboard/reports")
     page.get_by_role("button", name="Générer le bilan").click()
+    expect(page.locator("#report-result .job")).to_be_visible()
     download_link = page.locator("#report-result").get_by_role(
         "link", name=re.compile("Télécharger")
     )
     expect(download_link).to_be_visible(timeout=30000)
+    expect(page.locator("#report-result progress")).to_have_count(0)
     screenshot(page, "journey-funder-report")
     with page.expect_download() as info:
         download_link.click()

@@ -67,6 +67,7 @@ FIXED = {
     "token": "jeton-invalide",
     "action": "submit",
     "fmt": "docx",
+    "job_id": 1,  # someone's job: its owner-only rule is tested in tests/core/test_jobs.py
 }
 
 

@@ -38,6 +38,7 @@ EXCLUDED = {
     "notification",
     "notification_digest",
     "notification_preference",
+    "job",  # one person's request for long work (its result, a stored file, is exported)
 }
 # Integer columns that reference another table without a database foreign key.
 PLAIN_REFS = {

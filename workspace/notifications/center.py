@@ -44,6 +44,7 @@ KINDS = {
     "aid_repayable": (_l("Aide à rembourser (financeur)"), "email"),
     "plan_review": (_l("Section du plan à relire (conseil)"), "email"),
     "plan_decided": (_l("Section du plan validée ou renvoyée (direction)"), "app"),
+    "job_done": (_l("Bilan ou export demandé prêt, ou en échec"), "app"),
 }
 CHANNELS = {
     "app": _l("Dans l'application"),

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from plugins.dashboard.models import ReportNarrative
+from tests.jobs import generate_report
 from workspace.extensions import db
 from workspace.models import Activity
 
@@ -67,10 +68,7 @@ def test_the_docx_has_it(roles_project, login_as):
 
     project, people = roles_project
     _save(login_as(people["coordinator"]), project)
-    r = login_as(people["funder"]).post(
-        f"/projects/{project.id}/dashboard/reports/generate",
-        data={"period": "2026", "format": "docx"},
-    )
+    r = generate_report(login_as(people["funder"]), project, "2026", "docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(r.data)).paragraphs)
     assert "Bilan qualitatif" in text and TEXTS["difficulties"] in text
 

@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from plugins.funding import operations as funding_ops
 from plugins.milestones import operations as ms_ops
+from tests.jobs import generate_report
 from tests.plugins.funding.conftest import make_line
 from workspace.extensions import db
 from workspace.models import utcnow
@@ -81,10 +82,7 @@ def test_the_docx_bilan_is_certified(roles_project, login_as):
 
     project, people = roles_project
     _bilan(project, people)
-    r = login_as(people["funder"]).post(
-        f"/projects/{project.id}/dashboard/reports/generate",
-        data={"period": "2026", "format": "docx"},
-    )
+    r = generate_report(login_as(people["funder"]), project, "2026", "docx")
     doc = Document(io.BytesIO(r.data))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]

@@ -6,14 +6,12 @@ import io
 from lxml import html as lxml_html
 
 from plugins.dashboard import report_png
+from tests.jobs import generate_report
 from tests.plugins.dashboard.conftest import add_indicators
 
 
 def generate(client, project, period, fmt):
-    r = client.post(
-        f"/projects/{project.id}/dashboard/reports/generate",
-        data={"period": period, "format": fmt},
-    )
+    r = generate_report(client, project, period, fmt)
     assert r.status_code == 200
     return r.data
 

@@ -3,6 +3,7 @@
 import io
 
 from plugins.checklists import operations as cl_ops
+from tests.jobs import generate_report
 from tests.plugins.funding.conftest import make_line
 from tests.plugins.milestones.conftest import make_milestone
 from workspace.extensions import db
@@ -16,10 +17,7 @@ def test_pdf_has_the_milestones_checklists_and_funding_sections(dash, login_as):
     cl_ops.apply_template(project, people["coordinator"], "gcsms")
     db.session.commit()
     make_line(project, people["director"])
-    r = login_as(people["funder"]).post(
-        f"/projects/{project.id}/dashboard/reports/generate",
-        data={"period": "2026", "format": "pdf"},
-    )
+    r = generate_report(login_as(people["funder"]), project, "2026", "pdf")
     assert r.status_code == 200 and r.data.startswith(b"%PDF-")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
     # Table cells wrap: compare with the whitespace (and no-break spaces) collapsed.

@@ -1,0 +1,49 @@
+"""The RQ backend: the job's id travels through Redis to ``flask jobs worker``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+log = logging.getLogger("workspace.jobs")
+QUEUE = "coopilote"
+
+
+def queue():
+    from redis import Redis
+    from rq import Queue
+
+    name = current_app.config.get("JOBS_QUEUE") or QUEUE
+    return Queue(name, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+
+
+def push(job_id: int) -> None:
+    """Put the job on the queue; if Redis does not answer, the job stays queued in the table
+    and its page says so (the next look at it hands it again)."""
+    from workspace.extensions import db
+
+    from .models import Job
+    from .registry import HANDLERS
+
+    job = db.session.get(Job, job_id)
+    timeout = HANDLERS[job.kind].timeout if job is not None else 600
+    try:
+        queue().enqueue(run, job_id, job_timeout=timeout + 60, result_ttl=0, failure_ttl=86400)
+    except Exception:  # redis.exceptions.ConnectionError and kin
+        log.exception("could not hand job %s to Redis", job_id)
+
+
+def run(job_id: int) -> str | None:
+    """What an RQ worker calls (inside ``flask jobs worker``'s application context)."""
+    from .runner import run as run_job
+
+    return run_job(job_id)
+
+
+def work(burst: bool = False) -> None:
+    """Run an RQ worker in this process (no fork: the application is already loaded)."""
+    from rq import SimpleWorker
+
+    q = queue()
+    SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=False)

@@ -1,0 +1,59 @@
+"""A job's page and its live fragment (polled while it runs), and ``flask jobs worker``."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, abort, render_template
+from flask.cli import AppGroup
+from flask_login import current_user, login_required
+
+from workspace.extensions import db, htmx
+
+from .models import QUEUED, Job
+from .queue import backend, dispatch
+
+bp = Blueprint("jobs", __name__, template_folder="templates")
+jobs_cli = AppGroup("jobs", help="Long work: the worker that runs it.")
+
+
+def own_job(job_id: int) -> Job:
+    """The signed-in person's job, or 404 (another person's job is not found)."""
+    job = db.session.get(Job, job_id) if job_id < 2**31 else None
+    if job is None or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.route("/jobs/<int:job_id>")
+@login_required
+def show(job_id: int):
+    job = own_job(job_id)
+    if job.status == QUEUED:
+        dispatch(job.id)  # a worker gone since, or Redis back: hand it again (runs once)
+    if htmx:
+        return render_template("jobs/_job.html", job=job)
+    return render_template("jobs/show.html", job=job)
+
+
+@jobs_cli.command("worker")
+@click.option("--local", "local", is_flag=True, help="Poll the job table (no Redis).")
+@click.option("--parent", type=int, default=None, help="Stop when this process ends.")
+@click.option("--burst", is_flag=True, help="Run what is queued, then stop.")
+def worker(local: bool, parent: int | None, burst: bool) -> None:
+    """Run jobs: from Redis (RQ) when it is configured, else from the job table."""
+    if not local and backend() == "rq":
+        from .rq_backend import work
+
+        work(burst=burst)
+        return
+    from .local import run_pending, work
+
+    if burst:
+        click.echo(f"{run_pending()} job(s) run")
+        return
+    work(parent=parent)
+
+
+def init_jobs(app) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(jobs_cli)

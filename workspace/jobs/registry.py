@@ -31,3 +31,10 @@ def handler(kind: str, timeout: int = 600):
         return fn
 
     return register
+
+
+def describe(job) -> str:
+    """What the job makes, in words (``fn.describe(job)``, a lazy string), else its kind."""
+    spec = HANDLERS.get(job.kind)
+    describe_fn = getattr(spec.run, "describe", None) if spec else None
+    return describe_fn(job) if describe_fn else job.kind

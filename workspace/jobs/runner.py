@@ -22,7 +22,7 @@ from workspace.extensions import db
 from workspace.models import User, utcnow
 
 from .models import DONE, FAILED, QUEUED, RUNNING, Job
-from .registry import ATTEMPTS, HANDLERS, JobError
+from .registry import ATTEMPTS, HANDLERS, JobError, describe
 
 log = logging.getLogger("workspace.jobs")
 BACKOFF = (1, 4)  # seconds before the 2nd and 3rd attempts (times JOBS_BACKOFF)
@@ -95,15 +95,10 @@ def _finish(job_id: int, status: str, result: dict | None = None, error: str = "
         job.error = error[:500]
         if status == DONE:
             job.progress = 100
-            text = _l("Votre demande est prête : %(what)s.", what=_what(job))
+            text = _l("Votre demande est prête : %(what)s.", what=describe(job))
         else:
-            text = _l("Votre demande a échoué : %(what)s.", what=_what(job))
+            text = _l("Votre demande a échoué : %(what)s.", what=describe(job))
         url = url_for("jobs.show", job_id=job.id, _external=True)
         center.notify([job.user_id], "job_done", job.project, text, url)
         db.session.commit()
     return status
-
-
-def _what(job: Job):
-    describe = getattr(HANDLERS[job.kind].run, "describe", None) if job.kind in HANDLERS else None
-    return describe(job) if describe else job.kind

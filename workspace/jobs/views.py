@@ -11,6 +11,7 @@ from workspace.extensions import db, htmx
 
 from .models import QUEUED, Job
 from .queue import backend, dispatch
+from .registry import describe
 
 bp = Blueprint("jobs", __name__, template_folder="templates")
 jobs_cli = AppGroup("jobs", help="Long work: the worker that runs it.")
@@ -32,7 +33,7 @@ def show(job_id: int):
         dispatch(job.id)  # a worker gone since, or Redis back: hand it again (runs once)
     if htmx:
         return render_template("jobs/_job.html", job=job)
-    return render_template("jobs/show.html", job=job)
+    return render_template("jobs/show.html", job=job, what=describe(job))
 
 
 @jobs_cli.command("worker")

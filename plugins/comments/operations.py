@@ -7,7 +7,6 @@ from functools import wraps
 from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func
 
 from workspace.events import publish
 from workspace.extensions import db
@@ -17,8 +16,18 @@ from workspace.permissions import REGISTRY, can
 from workspace.plugins import commentable
 from workspace.web.uploads import UploadError, discard_stored, store_upload
 
-from .models import MAX_BODY, MAX_FILES, Comment, CommentFile, CommentRead
+from .models import MAX_BODY, MAX_FILES, Comment, CommentFile
 from .render import find_mentions, render_markdown
+from .threads import (  # noqa: F401 - the reading side, re-exported for the views and hooks
+    THREAD_PAGE,
+    counts,
+    mark_read,
+    recent_threads,
+    thread,
+    thread_page,
+    thread_stats,
+    unread,
+)
 
 
 class CommentError(ValueError):
@@ -206,12 +215,12 @@ def _notify(project, author, comment, c, obj, mentioned, parent) -> None:
     if parent is None:
         return
     allowed = {uid for ids in members(project, c.permission).values() for uid in ids}
-    thread = db.session.scalars(
+    authors = db.session.scalars(
         db.select(Comment.author_id).where(
             (Comment.id == parent.id) | (Comment.parent_id == parent.id)
         )
     )
-    participants = (set(thread) & allowed) - set(mentioned)
+    participants = (set(authors) & allowed) - set(mentioned)
     notifications.notify(
         participants,
         "reply",
@@ -276,94 +285,3 @@ def delete_comment(comment: Comment, actor) -> None:
     db.session.flush()
     summary = _l("a supprimé un commentaire sur « %(label)s »", label=c.label(obj))
     _publish("deleted", comment, actor, c, obj, summary)
-
-
-def thread(project: Project, object_type: str, object_id: int, after: int = 0) -> list[Comment]:
-    """The comments of one object in id order (optionally only those after ``after``)."""
-    return list(
-        db.session.scalars(
-            db.select(Comment)
-            .filter_by(project_id=project.id, object_type=object_type, object_id=object_id)
-            .where(Comment.id > after)
-            .order_by(Comment.id)
-        )
-    )
-
-
-def mark_read(user, project: Project, object_type: str, object_id: int, last_id: int | None = None):
-    """Remember the last comment seen (never goes backwards)."""
-    latest = (
-        db.session.scalar(
-            db.select(func.max(Comment.id)).filter_by(
-                project_id=project.id, object_type=object_type, object_id=object_id
-            )
-        )
-        or 0
-    )
-    seen = min(last_id, latest) if last_id is not None else latest
-    row = db.session.scalar(
-        db.select(CommentRead).filter_by(
-            user_id=user.id, project_id=project.id, object_type=object_type, object_id=object_id
-        )
-    )
-    if row is None:
-        row = CommentRead(
-            user_id=user.id,
-            project_id=project.id,
-            object_type=object_type,
-            object_id=object_id,
-            last_seen_id=0,
-        )
-        db.session.add(row)
-    row.last_seen_id = max(row.last_seen_id or 0, seen)
-
-
-def unread(user, project: Project) -> dict[tuple[str, int], int]:
-    """``{(object_type, object_id): unread count}`` for one user in one query."""
-    r = CommentRead
-    rows = db.session.execute(
-        db.select(Comment.object_type, Comment.object_id, func.count(Comment.id))
-        .outerjoin(
-            r,
-            and_(
-                r.user_id == user.id,
-                r.project_id == Comment.project_id,
-                r.object_type == Comment.object_type,
-                r.object_id == Comment.object_id,
-            ),
-        )
-        .where(Comment.project_id == project.id, Comment.author_id != user.id)
-        .where(Comment.deleted_at.is_(None), Comment.id > func.coalesce(r.last_seen_id, 0))
-        .group_by(Comment.object_type, Comment.object_id)
-    )
-    return {(t, i): n for t, i, n in rows}
-
-
-def counts(project: Project, object_type: str) -> dict[int, int]:
-    """``{object_id: number of (not deleted) comments}`` for one type, in one query."""
-    rows = db.session.execute(
-        db.select(Comment.object_id, func.count(Comment.id))
-        .where(Comment.project_id == project.id, Comment.object_type == object_type)
-        .where(Comment.deleted_at.is_(None))
-        .group_by(Comment.object_id)
-    )
-    return dict(rows.all())
-
-
-def recent_threads(project: Project, limit: int = 40) -> list[dict]:
-    """Objects with comments, most recently active first, with their latest comment."""
-    last = func.max(Comment.id).label("last")
-    rows = db.session.execute(
-        db.select(Comment.object_type, Comment.object_id, last, func.count(Comment.id))
-        .where(Comment.project_id == project.id, Comment.deleted_at.is_(None))
-        .group_by(Comment.object_type, Comment.object_id)
-        .order_by(last.desc())
-        .limit(limit)
-    ).all()
-    latest = {
-        c.id: c
-        for c in db.session.scalars(db.select(Comment).where(Comment.id.in_([r[2] for r in rows])))
-    }
-    return [
-        {"type": t, "id": i, "count": n, "latest": latest.get(last_id)} for t, i, last_id, n in rows
-    ]

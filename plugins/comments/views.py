@@ -58,23 +58,23 @@ def panel_context(
     obj,
     error: ops.CommentError | None = None,
     body="",
+    before: int | None = None,
 ) -> dict:
-    """Everything ``_panel.html`` needs (used by the page and the ``object_panel`` hook);
-    ``error``: the refused post, shown next to its field."""
-    comments = ops.thread(project, object_type, object_id)
-    replies: dict[int, list[Comment]] = {}
-    for comment in comments:
-        if comment.parent_id:
-            replies.setdefault(comment.parent_id, []).append(comment)
+    """Everything ``_panel.html`` needs (used by the page and the ``object_panel`` hook): the
+    latest conversations (older than ``before``), the rest on demand; ``error``: the refused
+    post, shown next to its field."""
+    tops, replies, older = ops.thread_page(project, object_type, object_id, before)
+    count, last_id = ops.thread_stats(project, object_type, object_id)
     return {
         "project": project,
         "object_type": object_type,
         "object_id": object_id,
         "label": c.label(obj),
-        "tops": [x for x in comments if not x.parent_id],
+        "tops": tops,
         "replies": replies,
-        "last_id": max((x.id for x in comments), default=0),
-        "count": sum(1 for x in comments if not x.deleted),
+        "older": older,
+        "last_id": last_id,
+        "count": count,
         "error": str(error) if error and error.field == "body" else None,
         "files_error": str(error) if error and error.field == "files" else None,
         "body": body,
@@ -133,9 +133,31 @@ def thread(project_id: int, object_type: str, object_id: int):
     c, obj = _found(object_type, object_id)
     ops.mark_read(current_user, g.project, object_type, object_id)
     db.session.commit()
-    ctx = panel_context(g.project, object_type, object_id, c, obj)
+    before = _int(request.args.get("before"))
+    ctx = panel_context(g.project, object_type, object_id, c, obj, before=before or None)
     link = None if object_type == "project" else c.url(obj)
     return render_template("comments/thread.html", link=link, **ctx)
+
+
+@bp.route("/older")
+@requires("comments.view")
+def older(project_id: int):
+    """The conversations before the top comment ``before`` (« Afficher les … précédentes »)."""
+    object_type = request.args.get("type", "")
+    object_id, before = _int(request.args.get("id")), _int(request.args.get("before"))
+    if object_id is None or not before:
+        return error_response(400, _("Paramètres invalides."))
+    _found(object_type, object_id)
+    tops, replies, rest = ops.thread_page(g.project, object_type, object_id, before)
+    return render_template(
+        "comments/_older.html",
+        project=g.project,
+        object_type=object_type,
+        object_id=object_id,
+        tops=tops,
+        replies=replies,
+        older=rest,
+    )
 
 
 @bp.route("/thread/<object_type>/<int:object_id>", methods=["POST"])

@@ -61,8 +61,12 @@
     list.insertBefore(li, after || null);
   }
 
+  /* Shown comments, plus those of older conversations not loaded yet (the « Afficher les …
+   * précédentes » item says how many). */
   function refreshCount(section) {
-    const n = section.querySelectorAll("article.comment:not(.is-deleted)").length;
+    const older = section.querySelector(".older-comments[data-unloaded]");
+    const n = section.querySelectorAll("article.comment:not(.is-deleted)").length +
+      (older ? Number(older.dataset.unloaded) : 0);
     const badge = section.querySelector("[data-comment-count]");
     if (badge) badge.textContent = n;
     const empty = section.querySelector(".comments-empty");
@@ -80,10 +84,20 @@
       existing.replaceWith(art);
     } else if (item.parent) {
       const parentLi = section.querySelector('[data-thread="' + Number(item.parent) + '"]');
+      const older = section.querySelector(".older-comments[data-unloaded]");
+      if (!parentLi && older && Number(item.parent) < oldestShown(section)) {
+        // A reply in an older conversation not loaded: it comes with it when asked for.
+        if (!art.classList.contains("is-deleted")) older.dataset.unloaded = Number(older.dataset.unloaded) + 1;
+        section.dataset.lastId = Math.max(Number(section.dataset.lastId || 0), id);
+        refreshCount(section);
+        return;
+      }
       if (!parentLi) { catchUp(section); return; }
       const li = document.createElement("li"); li.appendChild(art);
       insertSorted(parentLi.querySelector(".replies"), li, id);
     } else {
+      // An edit of a conversation not loaded (older than those shown): nothing to show.
+      if (section.querySelector(".older-comments") && id < oldestShown(section)) return;
       const li = document.createElement("li");
       li.className = "thread-item"; li.dataset.thread = id;
       const replies = document.createElement("ol"); replies.className = "replies";
@@ -92,6 +106,11 @@
     }
     section.dataset.lastId = Math.max(Number(section.dataset.lastId || 0), id);
     refreshCount(section);
+  }
+
+  function oldestShown(section) {
+    const first = section.querySelector(".thread-item[data-thread]");
+    return first ? Number(first.dataset.thread) : Infinity;
   }
 
   function catchUp(section) {

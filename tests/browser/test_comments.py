@@ -183,6 +183,40 @@ def test_files_sent_offline_arrive_once_and_reach_the_other_reader(page_for, liv
     assert download.value.suggested_filename == "devis.pdf"
 
 
+def test_older_conversations_load_on_demand_and_live_ones_still_arrive(page_for, live_server):
+    from plugins.comments import operations as ops
+    from tests.plugins.comments.test_pages import _fill
+
+    project, claire, karim, _julien = _people()
+    tops = _fill(project, karim, ops.THREAD_PAGE + 4)
+    oldest_id = tops[0].id
+    url = f"{live_server}/projects/{project.id}/comments/thread/project/{project.id}"
+    page = page_for(claire)
+    page.goto(url)
+    _connected(page)
+    threads = page.locator(".comment-list > li.thread-item")
+    expect(threads).to_have_count(ops.THREAD_PAGE)
+    total = len(tops) + len(range(0, len(tops), 5))
+    expect(page.locator("[data-comment-count]")).to_have_text(str(total))
+    # A reply in a conversation not shown yet: counted, not shown out of place.
+    ops.post_comment(project, karim, "project", project.id, "Réponse tardive", oldest_id)
+    db.session.commit()
+    expect(page.locator("[data-comment-count]")).to_have_text(str(total + 1))
+    expect(page.locator("article.comment", has_text="Réponse tardive")).to_have_count(0)
+    page.locator(".older-comments").scroll_into_view_if_needed()
+    screenshot(page, "comments-older")
+    page.get_by_role("link", name="Afficher les 4 conversations précédentes").click()
+    expect(threads).to_have_count(ops.THREAD_PAGE + 4)
+    expect(page.locator(".older-comments")).to_have_count(0)
+    expect(page.locator(f"#comment-{oldest_id}")).to_be_visible()
+    expect(page.locator("article.comment", has_text="Réponse tardive")).to_have_count(1)
+    expect(page.locator("[data-comment-count]")).to_have_text(str(total + 1))
+    # The loaded ones get their controls; a new message still arrives at the end.
+    expect(page.locator(f"#comment-{oldest_id} [data-action=reply]")).to_be_visible()
+    _post(page, "Et un nouveau message")
+    expect(threads.last).to_contain_text("Et un nouveau message")
+
+
 def test_no_payload_executes_in_chromium(page_for, live_server):
     project, claire, karim, _julien = _people()
     url = f"{live_server}/projects/{project.id}/comments/thread/project/{project.id}"

@@ -1,8 +1,9 @@
 """The comments plugin: threads on anything commentable, live, with mentions.
 
 Other plugins declare ``Commentable`` types; this plugin imports none of them. It provides
-the hooks ``object_panel`` (thread + form), ``comment_counts`` (one query) and ``topbar`` (the
-notification bell of the core's notification centre).
+the hooks ``object_panel`` (thread + form), ``lazy_object_panel`` (the same, fetched when
+opened: for lists), ``comment_counts`` (one query) and ``topbar`` (the notification bell of
+the core's notification centre).
 """
 
 from flask import render_template, url_for
@@ -40,6 +41,24 @@ def object_panel(project, object_type, object_id):
         return None
     ctx = panel_context(project, object_type, object_id, *found)
     return render_template("comments/_panel.html", **ctx)
+
+
+def lazy_object_panel(project, object_type, object_id, count=0):
+    """A closed « Discussion (n) » that loads the thread when opened (lists of objects: one
+    count query for the page instead of a thread per object); None if it cannot be seen."""
+    from . import operations as ops
+
+    if project is None or not can(current_user, project, "comments.view"):
+        return None
+    if ops.resolve(project, current_user, object_type, object_id) is None:
+        return None
+    return render_template(
+        "comments/_lazy_panel.html",
+        project=project,
+        object_type=object_type,
+        object_id=object_id,
+        count=count,
+    )
 
 
 def comment_counts(project, object_type):
@@ -82,7 +101,12 @@ plugin = Plugin(
     ],
     nav=[NavItem("comments.index", _l("Discussions"), "comments.view", "messages-square", 70)],
     commentables=[_project_commentable()],
-    hooks={"object_panel": object_panel, "comment_counts": comment_counts, "topbar": topbar},
+    hooks={
+        "object_panel": object_panel,
+        "lazy_object_panel": lazy_object_panel,
+        "comment_counts": comment_counts,
+        "topbar": topbar,
+    },
     styles=["css/comments.css"],
     scripts=["js/comments.js"],
     demo=_demo,

@@ -139,6 +139,15 @@ def thread(project_id: int, object_type: str, object_id: int):
     return render_template("comments/thread.html", link=link, **ctx)
 
 
+@bp.route("/panel/<object_type>/<int:object_id>")
+@requires("comments.view")
+def panel(project_id: int, object_type: str, object_id: int):
+    """One object's thread and form, for a discussion opened in place (``lazy_object_panel``)."""
+    c, obj = _found(object_type, object_id)
+    ctx = panel_context(g.project, object_type, object_id, c, obj)
+    return render_template("comments/_panel.html", **ctx)
+
+
 @bp.route("/older")
 @requires("comments.view")
 def older(project_id: int):

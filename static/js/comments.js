@@ -403,8 +403,15 @@
 
   /* ---- Start ----------------------------------------------------------------------------- */
   function init() {
-    sections().forEach(function (s) { decorate(s); markRead(s); });
-    const observer = new MutationObserver(function () { sections().forEach(decorate); });
+    sections().forEach(function (s) { decorate(s); s.dataset.seen = "1"; markRead(s); });
+    // Threads that arrive later (a discussion opened in place, older conversations): their
+    // controls, and what they show is read.
+    const observer = new MutationObserver(function () {
+      sections().forEach(function (s) {
+        decorate(s);
+        if (!s.dataset.seen) { s.dataset.seen = "1"; markRead(s); }
+      });
+    });
     observer.observe(document.getElementById("main") || body, { childList: true, subtree: true });
     if (Coop.socket) Coop.socket.on("typing", onTyping);
   }

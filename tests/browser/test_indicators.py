@@ -115,3 +115,27 @@ def test_changing_a_decision_asks_first_and_the_form_reads_as_a_heading(page_for
     wait_until(page, "() => document.querySelectorAll('.review-rejected').length >= 2")
     assert page.locator("dialog.confirm").count() == 0
     assert reviews() == ["accepted", "rejected", "rejected"]
+
+
+def test_a_measurement_s_discussion_opens_in_place_and_is_live(page_for, live_server):
+    from playwright.sync_api import expect
+
+    from plugins.comments import operations as comment_ops
+    from tests.browser.conftest import screenshot
+
+    claire = create_user("Claire Martin")
+    nadia = create_user("Nadia Lopez")
+    project, ind, m = _indicator(claire, nadia)
+    comment_ops.post_comment(project, nadia, "measurement", m.id, "D'où vient 89,5 ?")
+    db.session.commit()
+    page = page_for(claire)
+    page.goto(f"{live_server}/projects/{project.id}/indicators/{ind.id}")
+    discussion = page.locator(f"#measurement-{m.id} details.object-discussion")
+    expect(discussion.locator("summary")).to_contain_text("Discussion (1)")
+    discussion.locator("summary").click()
+    expect(discussion.locator("article.comment")).to_contain_text("D'où vient 89,5 ?")
+    discussion.locator("textarea[name=body]").fill("Du relevé des plannings.")
+    discussion.locator("button[type=submit]").click()
+    expect(discussion.locator("article.comment")).to_have_count(2)
+    expect(discussion.locator("[data-action=reply]").first).to_be_visible()
+    screenshot(page, "measurement-discussion")

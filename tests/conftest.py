@@ -75,6 +75,7 @@ def app(instance_dir):
             "JOBS_BACKEND": "local",
             "JOBS_SPAWN_WORKER": False,  # tests run the queue themselves (tests/jobs.py)
             "JOBS_BACKOFF": 0,
+            "PRESENCE_BATCH_SECONDS": 0,  # each join announced at once (tests follow each one)
             "SOCKETIO_ASYNC_MODE": "threading",
             "BASE_URL": "http://localhost",
             "SERVER_NAME": None,

@@ -57,6 +57,13 @@ SETTINGS = [
         "worker --local` yourself)",
     ),
     Setting(
+        "WORKSPACE_PRESENCE_BATCH_SECONDS",
+        "PRESENCE_BATCH_SECONDS",
+        "0.25",
+        "Who is online in a project is announced at most once per this many seconds per "
+        "project (a burst of tabs joining makes one broadcast, not one each); 0: at once",
+    ),
+    Setting(
         "WORKSPACE_PLUGINS",
         "WORKSPACE_PLUGINS",
         BUILTIN_PLUGINS,

@@ -119,3 +119,33 @@ def test_invitation_accepted_notice(roles_project, socket_for, app):
     assert r.status_code == 302
     [joined] = [n for n in _notices(watcher) if n["type"] == "member:joined"]
     assert joined["invited_by"] == people["coordinator"].id
+
+
+def test_joins_are_announced_in_batches_not_one_broadcast_each(
+    app, roles_project, socket_for, monkeypatch
+):
+    """A burst of joins (tabs reconnecting after a restart) makes a few presence broadcasts
+    that name everyone, not one per join sent to everyone already there."""
+    import time
+
+    from tests.factories import create_user
+    from workspace.models import Membership
+
+    project, people = roles_project
+    monkeypatch.setitem(app.config, "PRESENCE_BATCH_SECONDS", 0.2)
+    extra = [create_user(f"Personne {i}") for i in range(8)]
+    for user in extra:
+        db.session.add(Membership(project_id=project.id, user_id=user.id, role="director"))
+    db.session.commit()
+    first = socket_for(people["director"], project)
+    for user in extra:
+        socket_for(user, project)
+    deadline, broadcasts = time.monotonic() + 5, []
+    expected = {people["director"].id, *(u.id for u in extra)}
+    while time.monotonic() < deadline:
+        broadcasts += [m["args"][0] for m in first.get_received() if m["name"] == "presence"]
+        if broadcasts and {u["id"] for u in broadcasts[-1]["users"]} == expected:
+            break
+        time.sleep(0.05)
+    assert broadcasts and {u["id"] for u in broadcasts[-1]["users"]} == expected
+    assert len(broadcasts) <= 3, len(broadcasts)  # 8 joins, announced together

@@ -20,6 +20,7 @@ each client refetches its own fragments through htmx under its own permissions.
 from __future__ import annotations
 
 import json
+import threading
 
 from flask import current_app, g, has_app_context, request
 from flask_login import current_user
@@ -155,8 +156,37 @@ def on_join(data):
         return {"ok": False, "error": "forbidden"}
     join_room(project_room(project.id))
     presence().add(project.id, request.sid, current_user.id)
-    socketio.emit("presence", presence_payload(project.id), to=project_room(project.id))
+    announce_presence(project.id)
     return {"ok": True}
+
+
+# Presence is announced per room at most once per PRESENCE_BATCH_SECONDS: 500 tabs joining
+# after a restart make a handful of broadcasts, not one per join to everyone already there
+# (500² messages). 0: at once (the tests that follow each message).
+_pending_rooms: set[int] = set()
+_pending_lock = threading.Lock()
+
+
+def announce_presence(project_id: int) -> None:
+    delay = float(current_app.config.get("PRESENCE_BATCH_SECONDS", 0.25))
+    if delay <= 0:
+        socketio.emit("presence", presence_payload(project_id), to=project_room(project_id))
+        return
+    with _pending_lock:
+        if project_id in _pending_rooms:
+            return  # the broadcast already planned will say it
+        _pending_rooms.add(project_id)
+    app = current_app._get_current_object()
+    socketio.start_background_task(_announce_later, app, project_id, delay)
+
+
+def _announce_later(app, project_id: int, delay: float) -> None:
+    socketio.sleep(delay)
+    with _pending_lock:
+        _pending_rooms.discard(project_id)  # a change from now on plans another broadcast
+    with app.app_context():
+        payload = presence_payload(project_id)
+    socketio.emit("presence", payload, to=project_room(project_id))
 
 
 def on_leave(data):
@@ -171,7 +201,7 @@ def _leave(project_id: int, sid: str) -> None:
     if sid not in presence().members(project_id):
         return  # not in that room: nothing changed, nothing to tell its members
     presence().remove(project_id, sid)
-    socketio.emit("presence", presence_payload(project_id), to=project_room(project_id))
+    announce_presence(project_id)
 
 
 def on_disconnect(reason=None):

@@ -177,9 +177,13 @@ def test_through_rq_on_redis(roles_project, login_as, monkeypatch):
     monkeypatch.setitem(current_app.config, "JOBS_QUEUE", f"coopilote-test-{uuid.uuid4().hex}")
     queue = rq_backend.queue()
     try:
-        r = _ask(login_as(people["funder"]), project)
+        funder = login_as(people["funder"])
+        r = _ask(funder, project)
         assert r.status_code == 202
         assert queue.count == 1  # handed to Redis after the commit
+        job_id = db.session.scalar(db.select(Job.id))
+        funder.get(f"/jobs/{job_id}", headers=HX)  # the page's polling hands it no second time
+        assert queue.count == 1
         rq_backend.work(burst=True)
         job = db.session.scalar(db.select(Job))
         db.session.refresh(job)
@@ -187,3 +191,13 @@ def test_through_rq_on_redis(roles_project, login_as, monkeypatch):
         assert db.session.scalar(db.select(db.func.count(Report.id))) == 1
     finally:
         queue.delete(delete_jobs=True)
+
+
+def test_a_job_gone_while_it_ran_ends_quietly(roles_project, login_as, monkeypatch):
+    """Its owner or project deleted between the claim and the work: nothing runs, nothing is
+    told, the worker goes on."""
+    from workspace.jobs import runner
+
+    monkeypatch.setattr(runner, "claim", lambda job_id: True)
+    assert runner.run(987654) is None
+    assert db.session.scalar(db.select(db.func.count(Notification.id))) == 0

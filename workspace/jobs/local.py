@@ -61,7 +61,11 @@ def work(parent: int | None = None, poll: float = 0.5, stop=None) -> None:
     or ``stop`` (a :class:`threading.Event`) is set."""
     requeue_stale()
     while (parent is None or _alive(parent)) and not (stop is not None and stop.is_set()):
-        ran = run_pending(limit=1)
+        try:
+            ran = run_pending(limit=1)
+        except Exception:  # the database away for a moment: the worker waits, it does not die
+            log.exception("local job worker: could not run the queue")
+            ran = 0
         db.session.remove()
         if not ran:
             time.sleep(poll)

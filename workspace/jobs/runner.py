@@ -53,6 +53,8 @@ def as_owner(job_id: int):
     base = current_app.config.get("BASE_URL") or "http://localhost"
     with current_app.app_context(), current_app.test_request_context(base_url=base):
         job = db.session.get(Job, job_id)
+        if job is None:
+            raise JobGone(job_id)
         g._login_user = db.session.get(User, job.user_id)
         with force_locale(job.locale or "fr"):
             try:
@@ -62,8 +64,13 @@ def as_owner(job_id: int):
                 raise
 
 
+class JobGone(LookupError):
+    """The job's row is gone (its owner or its project was deleted meanwhile)."""
+
+
 def run(job_id: int) -> str | None:
-    """Run a job to its end (retrying failures); its final status, None if not claimed."""
+    """Run a job to its end (retrying failures); its final status, None if not claimed or
+    gone meanwhile."""
     if not claim(job_id):
         return None
     for attempt in range(1, ATTEMPTS + 1):
@@ -72,6 +79,8 @@ def run(job_id: int) -> str | None:
             with as_owner(job_id) as job:
                 result = HANDLERS[job.kind].run(job, lambda pct: set_progress(job_id, pct))
                 db.session.commit()
+        except JobGone:
+            return None
         except JobError as exc:
             return _finish(job_id, FAILED, error=str(exc))
         except Exception:
@@ -84,21 +93,28 @@ def run(job_id: int) -> str | None:
     return None  # pragma: no cover - the loop always returns
 
 
-def _finish(job_id: int, status: str, result: dict | None = None, error: str = "") -> str:
+def _finish(job_id: int, status: str, result: dict | None = None, error: str = "") -> str | None:
     """Record the outcome and notify the owner (in the app; live when Redis carries it)."""
+    try:
+        with as_owner(job_id) as job:
+            _record(job, status, result, error)
+    except JobGone:
+        return None
+    return status
+
+
+def _record(job: Job, status: str, result: dict | None, error: str) -> None:
     from flask import url_for
 
     from workspace.notifications import center
 
-    with as_owner(job_id) as job:
-        job.status, job.finished_at, job.result = status, utcnow(), result
-        job.error = error[:500]
-        if status == DONE:
-            job.progress = 100
-            text = _l("Votre demande est prête : %(what)s.", what=describe(job))
-        else:
-            text = _l("Votre demande a échoué : %(what)s.", what=describe(job))
-        url = url_for("jobs.show", job_id=job.id, _external=True)
-        center.notify([job.user_id], "job_done", job.project, text, url)
-        db.session.commit()
-    return status
+    job.status, job.finished_at, job.result = status, utcnow(), result
+    job.error = error[:500]
+    if status == DONE:
+        job.progress = 100
+        text = _l("Votre demande est prête : %(what)s.", what=describe(job))
+    else:
+        text = _l("Votre demande a échoué : %(what)s.", what=describe(job))
+    url = url_for("jobs.show", job_id=job.id, _external=True)
+    center.notify([job.user_id], "job_done", job.project, text, url)
+    db.session.commit()

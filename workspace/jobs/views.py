@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from flask_login import current_user, login_required
 
 from workspace.extensions import db, htmx
+from workspace.models import utcnow
 
 from .models import QUEUED, Job
 from .queue import backend, dispatch
@@ -15,6 +16,13 @@ from .registry import describe
 
 bp = Blueprint("jobs", __name__, template_folder="templates")
 jobs_cli = AppGroup("jobs", help="Long work: the worker that runs it.")
+
+
+REDISPATCH_AFTER = 30  # seconds a job may wait in Redis's queue before it is handed again
+
+
+def _waiting(job: Job) -> float:
+    return (utcnow() - job.created_at).total_seconds()
 
 
 def own_job(job_id: int) -> Job:
@@ -29,8 +37,8 @@ def own_job(job_id: int) -> Job:
 @login_required
 def show(job_id: int):
     job = own_job(job_id)
-    if job.status == QUEUED:
-        dispatch(job.id)  # a worker gone since, or Redis back: hand it again (runs once)
+    if job.status == QUEUED and (backend() == "local" or _waiting(job) > REDISPATCH_AFTER):
+        dispatch(job.id)  # a worker gone since, or Redis back: hand it again (it runs once)
     if htmx:
         return render_template("jobs/_job.html", job=job)
     return render_template("jobs/show.html", job=job, what=describe(job))

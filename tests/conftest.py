@@ -133,6 +133,7 @@ def _ctx(request, app):
         ctx.pop()
         _clean(app)
         fragments.cache.clear()  # ids restart with the emptied tables
+        app.extensions["coopilote.api_limiter"].reset()  # counted per token id: ids restart too
         forget_plan_state()  # the co-edited documents a process keeps, by section id
         saved = app.extensions["coopilote.socketio_state"]
         if socketio.server is not saved["server"]:

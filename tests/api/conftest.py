@@ -54,12 +54,6 @@ def api_for(app):
     return make
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limiter(app):
-    app.extensions["coopilote.api_limiter"].reset()
-    yield
-
-
 def expired(user) -> str:
     token, secret = create_token(user, "old", "read", 1)
     token.expires_at = utcnow() - timedelta(minutes=1)

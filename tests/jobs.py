@@ -34,3 +34,17 @@ def generate_report(client, project, period: str = "2026", fmt: str = "pdf", htm
     link = re.search(r'href="(/projects/\d+/files/\d+)"', page.text)
     assert link, page.text
     return client.get(link.group(1))
+
+
+def prepare_backup(client, project):
+    """Ask for a project's full backup, run the job and download the zip from the job's page
+    (the job's file); a refused request's own answer is returned as is."""
+    r = client.post(f"/projects/{project.id}/backup.zip")
+    if r.status_code != 303:
+        return r
+    assert run_jobs() == 1
+    page = client.get(r.headers["Location"])
+    assert page.status_code == 200, page.text
+    link = re.search(r'href="(/jobs/\d+/file)"', page.text)
+    assert link, page.text
+    return client.get(link.group(1))

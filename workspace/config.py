@@ -57,6 +57,20 @@ SETTINGS = [
         "worker --local` yourself)",
     ),
     Setting(
+        "WORKSPACE_JOBS_KEEP_DAYS",
+        "JOBS_KEEP_DAYS",
+        "7",
+        "Finished jobs, and the files they made (project backups…), are forgotten after this "
+        "many days",
+    ),
+    Setting(
+        "WORKSPACE_DIGEST_HOUR",
+        "DIGEST_HOUR",
+        "7",
+        "Hour (0-23, Paris time) after which the job worker sends the previous day's digest; "
+        "off: only `flask digest send` does (from cron)",
+    ),
+    Setting(
         "WORKSPACE_PRESENCE_BATCH_SECONDS",
         "PRESENCE_BATCH_SECONDS",
         "0.25",

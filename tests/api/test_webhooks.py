@@ -112,24 +112,56 @@ def test_signed_delivery_with_retry_after_500(roles_project, api_for, allow_priv
         receiver.close()
 
 
-def test_background_worker_delivers_after_commit(roles_project, api_for, allow_private, app):
+def test_the_job_worker_delivers_never_the_web_process(
+    roles_project, api_for, allow_private, app, monkeypatch
+):
+    """The request only queues the delivery (and wakes the worker); the local worker's ticker
+    sends it."""
+    from workspace.jobs import local
+    from workspace.jobs.periodic import Ticker
+
     project, people = roles_project
     receiver = Receiver([200])
-    app.config["WEBHOOKS_WORKER"] = True
+    woken = []
+    monkeypatch.setattr(local, "ensure_local_worker", lambda: woken.append(1))
     try:
         _hook(project, receiver.url)
         api = api_for(people["coordinator"])
         api.patch(f"/api/v1/projects/{project.id}", {"summary": "x"}, headers={"If-Match": "*"})
-        worker = app.extensions["coopilote.webhook_worker"]
-        for _ in range(100):
-            if receiver.received:
-                break
-            threading.Event().wait(0.05)
-        assert receiver.received
+        assert woken and not receiver.received  # answered before any delivery
+        assert "webhooks" in Ticker().tick()
+        assert len(receiver.received) == 1
+        db.session.rollback()  # the test's session reads what the ticker wrote
+        delivery = db.session.scalar(db.select(WebhookDelivery))
+        assert delivery.status == "delivered"
     finally:
-        app.config["WEBHOOKS_WORKER"] = False
-        app.extensions.pop("coopilote.webhook_worker").stop()
-        worker.join(5)
+        receiver.close()
+
+
+def test_under_rq_a_worker_delivers_at_once(
+    roles_project, api_for, allow_private, app, monkeypatch
+):
+    """With Redis, the commit puts the webhook task on the queue: the next RQ worker delivers
+    it without waiting for a tick."""
+    import uuid
+
+    from workspace.jobs import rq_backend
+
+    monkeypatch.setitem(app.config, "JOBS_BACKEND", "rq")
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setitem(app.config, "JOBS_QUEUE", f"coopilote-test-{uuid.uuid4().hex}")
+    project, people = roles_project
+    receiver = Receiver([200])
+    queue = rq_backend.queue()
+    try:
+        _hook(project, receiver.url)
+        api = api_for(people["coordinator"])
+        api.patch(f"/api/v1/projects/{project.id}", {"summary": "x"}, headers={"If-Match": "*"})
+        assert queue.count == 1 and not receiver.received
+        rq_backend.work(burst=True)
+        assert len(receiver.received) == 1 and queue.count == 0
+    finally:
+        queue.delete(delete_jobs=True)
         receiver.close()
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import _clean
 from tests.hardening.world import demo_world
+from tests.jobs import prepare_backup, run_jobs
 from workspace.backup.export import (
     DERIVED,
     JSON_REFS,
@@ -165,17 +166,58 @@ def test_export_is_coordinator_only_and_versioned(login_as):
     r = login_as(world.people["coordinator"]).get(f"/projects/{pid}/backup.json")
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
     assert r.json["format"] == "coopilote-project" and r.json["project_id"] == pid
-    z = login_as(world.people["coordinator"]).get(f"/projects/{pid}/backup.zip")
+    z = prepare_backup(login_as(world.people["coordinator"]), world.project)
     assert z.status_code == 200 and "attachment" in z.headers["Content-Disposition"]
     assert "project.json" in zipfile.ZipFile(io.BytesIO(z.data)).namelist()
     page = login_as(world.people["coordinator"]).get(f"/projects/{pid}/settings")
     assert (
         f"/projects/{pid}/backup.json" in page.text and f"/projects/{pid}/backup.zip" in page.text
     )
+    zip_url = f"/projects/{pid}/backup.zip"
     for who in ("director", "adviser", "evaluator", "funder"):
-        for url in (f"/projects/{pid}/backup.json", f"/projects/{pid}/backup.zip"):
-            assert login_as(world.people[who]).get(url).status_code == 403
+        assert login_as(world.people[who]).get(f"/projects/{pid}/backup.json").status_code == 403
+        assert login_as(world.people[who]).post(zip_url).status_code == 403
     for who in ("outsider", "admin"):
-        for url in (f"/projects/{pid}/backup.json", f"/projects/{pid}/backup.zip"):
-            assert login_as(world.people[who]).get(url).status_code == 404
-    assert login_as(None).get(f"/projects/{pid}/backup.zip").status_code == 302
+        assert login_as(world.people[who]).get(f"/projects/{pid}/backup.json").status_code == 404
+        assert login_as(world.people[who]).post(zip_url).status_code == 404
+    assert login_as(None).post(zip_url).status_code == 302
+    assert run_jobs() == 0  # nothing was queued by the refused requests
+
+
+def test_the_full_backup_is_built_by_a_job_for_its_owner_alone(login_as):
+    """The zip of data and documents is built off the request path; the request answers at
+    once with the progress; the file is its owner's alone; lost rights stop the job."""
+    import re
+
+    from workspace.jobs import DONE, FAILED, Job
+    from workspace.models import Membership
+
+    world = demo_world()
+    pid = world.project.id
+    coordinator = login_as(world.people["coordinator"])
+    r = coordinator.post(f"/projects/{pid}/backup.zip", headers={"HX-Request": "true"})
+    assert r.status_code == 202 and "<progress" in r.text
+    job_id = int(re.search(r'id="job-(\d+)"', r.text).group(1))
+    assert coordinator.get(f"/jobs/{job_id}/file").status_code == 404  # not built yet
+    assert run_jobs() == 1
+    done = coordinator.get(f"/jobs/{job_id}", headers={"HX-Request": "true"})
+    assert "La sauvegarde du projet est prête" in done.text
+    assert f'href="/jobs/{job_id}/file"' in done.text
+    z = coordinator.get(f"/jobs/{job_id}/file")
+    assert z.status_code == 200 and z.mimetype == "application/zip"
+    assert f"coopilote-projet-{pid}-" in z.headers["Content-Disposition"]
+    data, files = read_archive(z.data)
+    assert data["project_id"] == pid and len(files) == len(data["tables"]["stored_file"])
+    for who in ("director", "adviser", "outsider", "admin"):  # another person's job: not found
+        assert login_as(world.people[who]).get(f"/jobs/{job_id}/file").status_code == 404
+    # Asked, then the asker is no longer a coordinator when the worker gets to it.
+    coordinator.post(f"/projects/{pid}/backup.zip")
+    membership = db.session.scalar(
+        db.select(Membership).filter_by(user_id=world.people["coordinator"].id, project_id=pid)
+    )
+    membership.coordinator = False
+    db.session.commit()
+    assert run_jobs() == 1
+    last = db.session.scalar(db.select(Job).order_by(Job.id.desc()))
+    assert last.status == FAILED and "ne pouvez plus sauvegarder" in last.error
+    assert db.session.get(Job, job_id).status == DONE

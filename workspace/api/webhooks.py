@@ -3,7 +3,9 @@
 1. :func:`on_project_event` listens to :data:`workspace.events.project_event` and adds one
    :class:`WebhookDelivery` row per matching webhook **in the same transaction** as the change
    (a rollback queues nothing);
-2. after the commit, the worker thread is woken; it claims due deliveries one at a time
+2. after the commit, the job worker is woken (``jobs/periodic.py``: under RQ a worker delivers
+   at once, the local worker looks every second or two; either way never the web process); it
+   claims due deliveries one at a time
    (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several processes can share the queue), POSTs
    the JSON payload signed with HMAC-SHA256 (``X-Coopilote-Signature: sha256=<hex>``) and
    retries failures with exponential backoff (30 s, 1, 2, 4, 8 min by default; 6 attempts).
@@ -15,7 +17,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 from datetime import timedelta
 
 import click
@@ -29,6 +30,8 @@ from workspace.api.models import Webhook, WebhookDelivery
 from workspace.api.ssrf import UnsafeUrl, check_url
 from workspace.events import project_event
 from workspace.extensions import db
+from workspace.jobs.periodic import periodic
+from workspace.jobs.queue import wake
 from workspace.models import utcnow
 
 MAX_ATTEMPTS = 6
@@ -134,9 +137,10 @@ def queue(hook: Webhook, event_type: str, payload: dict) -> WebhookDelivery:
 @sa_event.listens_for(Session, "after_commit")
 def _wake_after_commit(session: Session) -> None:
     if session.info.pop("webhooks_queued", None):
-        worker = _worker()
-        if worker is not None:
-            worker.wake()
+        try:
+            wake("webhooks")
+        except Exception:  # Redis away: the next tick of the worker delivers it
+            current_app.logger.exception("could not wake the webhook delivery")
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")
@@ -220,57 +224,10 @@ def attempt(delivery: WebhookDelivery) -> None:
     db.session.commit()
 
 
-class DeliveryWorker(threading.Thread):
-    """A daemon thread (a greenlet under gevent) that delivers due webhooks."""
-
-    def __init__(self, app, interval: float = 5.0):
-        super().__init__(name="coopilote-webhooks", daemon=True)
-        self.app = app
-        self.interval = interval
-        self._wake = threading.Event()
-        self._halt = threading.Event()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._halt.set()
-        self._wake.set()
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            self._wake.wait(self.interval)
-            self._wake.clear()
-            if self._halt.is_set():
-                break
-            with self.app.app_context():
-                try:
-                    deliver_due()
-                except Exception:  # the worker must survive a database hiccup
-                    db.session.rollback()
-                    self.app.logger.exception("webhook delivery failed")
-                finally:
-                    db.session.remove()
-
-
-_lock = threading.Lock()
-
-
-def _worker() -> DeliveryWorker | None:
-    """The process's worker, started on first use (not in tests unless asked)."""
-    try:
-        app = current_app._get_current_object()
-    except RuntimeError:
-        return None
-    if not app.config.get("WEBHOOKS_WORKER", not app.testing):
-        return None
-    with _lock:
-        worker = app.extensions.get("coopilote.webhook_worker")
-        if worker is None or not worker.is_alive():
-            worker = DeliveryWorker(app)
-            app.extensions["coopilote.webhook_worker"] = worker
-            worker.start()
-    return worker
+@periodic("webhooks", every=2)
+def deliver_pending() -> None:
+    """The worker's share: what is due now (new deliveries, retries whose time has come)."""
+    deliver_due()
 
 
 @click.group("webhooks", help="Outgoing webhooks.")
@@ -280,7 +237,7 @@ def webhooks_cli():
 
 @webhooks_cli.command("deliver")
 def deliver_command():
-    """Deliver the webhooks that are due now (the web process also does it in background)."""
+    """Deliver the webhooks that are due now (the job worker also does it on its own)."""
     click.echo(f"{deliver_due(limit=1000)} attempts")
 
 

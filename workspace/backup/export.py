@@ -201,18 +201,28 @@ def _add_references(tables: dict) -> None:
 def export_archive(project_id: int) -> bytes:
     """The whole backup: ``project.json`` and every uploaded document, as one zip. A document
     whose file is gone from the disk is listed in ``missing_files`` (its row is kept)."""
+    buffer = io.BytesIO()
+    write_archive(project_id, buffer)
+    return buffer.getvalue()
+
+
+def write_archive(project_id: int, target, progress=None) -> None:
+    """:func:`export_archive` written into the binary file ``target``; ``progress(percent)``
+    is told how far it is (the background job's progress bar)."""
     import json
 
     from workspace.web.uploads import upload_root
 
+    tell = progress or (lambda _pct: None)
     data = export_project(project_id)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for row in data["tables"].get("stored_file", []):
+    tell(20)
+    rows = data["tables"].get("stored_file", [])
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, row in enumerate(rows, 1):
             path = upload_root() / row["storage_key"]
             if path.is_file():
                 archive.write(path, f"files/{row['id']}")
             else:
                 data["missing_files"].append(row["id"])
+            tell(20 + 70 * done // len(rows))
         archive.writestr(DATA_ENTRY, json.dumps(data, ensure_ascii=False, indent=1))
-    return buffer.getvalue()

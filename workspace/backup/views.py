@@ -13,12 +13,15 @@ import sys
 import zipfile
 
 import click
-from flask import Blueprint, Response, g
+from flask import Blueprint, Response, g, redirect, render_template, url_for
 from flask.cli import AppGroup
-from flask_login import login_required
+from flask_login import current_user, login_required
 
+from workspace.backup import jobs as _jobs  # noqa: F401 - registers the backup jobs
 from workspace.backup.export import BackupError, export_archive, export_project
 from workspace.backup.importer import import_project, legacy_files, read_archive
+from workspace.extensions import db, htmx
+from workspace.jobs import enqueue
 from workspace.permissions import requires
 
 bp = Blueprint("backup", __name__)
@@ -41,12 +44,17 @@ def export_json(project_id: int):
     return _download(body, f"coopilote-projet-{project_id}.json", "application/json")
 
 
-@bp.route("/projects/<int:project_id>/backup.zip")
+@bp.route("/projects/<int:project_id>/backup.zip", methods=["POST"])
 @login_required
 @requires("project.edit")
 def export_zip(project_id: int):
-    body = export_archive(g.project.id)
-    return _download(body, f"coopilote-projet-{project_id}.zip", "application/zip")
+    """Start the full backup (data and documents) as a job: zipping every document may take
+    minutes. htmx: its progress in place (202); else the job's page."""
+    job = enqueue("backup.export", current_user, g.project)
+    db.session.commit()
+    if htmx:
+        return render_template("jobs/_job.html", job=job), 202
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @project_cli.command("export")

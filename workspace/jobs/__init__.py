@@ -15,11 +15,16 @@ the notice). A handler is declared with :func:`handler`, receives the job and a
 ``progress(percent)`` callback, runs inside a request context of the configured public
 address, signed in as the job's owner and in their language, and returns a JSON-able result.
 A failure is retried (:data:`ATTEMPTS` in all) before the job is marked failed; raise
-:class:`JobError` for a failure that a retry cannot mend (its message is shown as is).
+:class:`JobError` for a failure that a retry cannot mend (its message is shown as is). A job
+may leave a file for its owner to download (``files.py``).
+
+The same worker also runs work nobody asked for, on a schedule (``periodic.py``): webhook
+deliveries, the daily digest, forgetting old jobs.
 """
 
 from __future__ import annotations
 
+from . import files  # noqa: F401 - registers the clean-up of finished jobs
 from .models import DONE, FAILED, QUEUED, RUNNING, Job
 from .queue import backend, dispatch, enqueue
 from .registry import ATTEMPTS, HANDLERS, JobError, handler

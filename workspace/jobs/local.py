@@ -58,8 +58,18 @@ def requeue_stale() -> None:
 
 def work(parent: int | None = None, poll: float = 0.5, stop=None) -> None:
     """The local worker's loop: run what is queued, then wait; stop when ``parent`` is gone
-    or ``stop`` (a :class:`threading.Event`) is set."""
+    or ``stop`` (a :class:`threading.Event`) is set. The periodic tasks tick beside it."""
+    from .periodic import start_ticker
+
     requeue_stale()
+    ticking = start_ticker(current_app._get_current_object())
+    try:
+        _loop(parent, poll, stop)
+    finally:
+        ticking.set()
+
+
+def _loop(parent: int | None, poll: float, stop) -> None:
     while (parent is None or _alive(parent)) and not (stop is not None and stop.is_set()):
         try:
             ran = run_pending(limit=1)

@@ -60,3 +60,16 @@ def _dispatch_after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session: Session, previous_transaction) -> None:
     session.info.pop("jobs_out", None)
+
+
+def wake(name: str) -> None:
+    """Ask for task ``name`` now (after a commit): under RQ a worker runs it at once; the
+    local worker is started if it is not running (it looks every ``periodic.TICK``)."""
+    if backend() == "rq":
+        from .rq_backend import push_task
+
+        push_task(name)
+    else:
+        from .local import ensure_local_worker
+
+        ensure_local_worker()

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from workspace.extensions import db, htmx
 from workspace.models import utcnow
 
+from .files import send_job_file
 from .models import QUEUED, Job
 from .queue import backend, dispatch
 from .registry import describe
@@ -44,6 +45,13 @@ def show(job_id: int):
     return render_template("jobs/show.html", job=job, what=describe(job))
 
 
+@bp.route("/jobs/<int:job_id>/file")
+@login_required
+def download(job_id: int):
+    """The file a finished job made (its owner only)."""
+    return send_job_file(own_job(job_id))
+
+
 @jobs_cli.command("worker")
 @click.option("--local", "local", is_flag=True, help="Poll the job table (no Redis).")
 @click.option("--parent", type=int, default=None, help="Stop when this process ends.")
@@ -63,6 +71,29 @@ def worker(local: bool, parent: int | None, burst: bool) -> None:
     work(parent=parent)
 
 
+KEEP_WORKER_EVERY = 30  # seconds between two checks that the local worker runs
+
+
+def _keep_local_worker() -> None:
+    """Serving requests means the site is up: its periodic work (webhooks, digests) needs
+    the local worker even before anyone asks for a job; checked now and then, not each time."""
+    import time
+
+    now = time.monotonic()
+    if now - _last_check[0] < KEEP_WORKER_EVERY:
+        return
+    _last_check[0] = now
+    if backend() == "local":
+        from .local import ensure_local_worker
+
+        ensure_local_worker()
+
+
+_last_check = [float("-inf")]
+
+
 def init_jobs(app) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(jobs_cli)
+    if app.config.get("JOBS_SPAWN_WORKER", True):
+        app.before_request(_keep_local_worker)

@@ -1,8 +1,10 @@
 """The daily digest: one e-mail per person and day, grouped by project, sent once.
 
-``flask --app workspace digest send [--date YYYY-MM-DD]`` (cron, once a day) sends the
-notifications whose channel is ``digest``; :class:`~workspace.notifications.center.DigestLog`
-makes it idempotent for a given day.
+The job worker sends the previous day's digest by itself once the hour ``DIGEST_HOUR``
+(Paris time) has come (:func:`send_due_digest`, a periodic task); ``flask --app workspace
+digest send [--date YYYY-MM-DD]`` sends one by hand (or from cron, with ``DIGEST_HOUR=off``).
+Either way only notifications whose channel is ``digest`` go in, and
+:class:`~workspace.notifications.center.DigestLog` makes a day's digest go out once.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from workspace.extensions import db
+from workspace.jobs.periodic import periodic
 from workspace.models import User
 from workspace.notifications.center import PARIS, DigestLog, Notification, absolute
 
@@ -51,6 +54,24 @@ def send_digests(day: date) -> int:
     return sent
 
 
+def digest_hour() -> int | None:
+    """The hour (0–23, Paris) after which the worker sends yesterday's digest; None: off."""
+    value = str(current_app.config.get("DIGEST_HOUR", "7")).strip().lower()
+    return int(value) if value.isdigit() and int(value) < 24 else None
+
+
+@periodic("digest", every=300)
+def send_due_digest(now: datetime | None = None) -> int:
+    """Send yesterday's digest once its hour has come (a whole day, closed: nothing of it
+    comes after the send); how many were sent. A worker down at that hour catches up later
+    the same day; the log keeps every later tick from sending it again."""
+    hour = digest_hour()
+    now = (now or datetime.now(UTC)).astimezone(PARIS)
+    if hour is None or now.hour < hour:
+        return 0
+    return send_digests(now.date() - timedelta(days=1))
+
+
 def _digest_mail(user: User, day: date, items: list[Notification]) -> tuple[str, str]:
     from workspace.web.formats import long_date
 
@@ -85,11 +106,14 @@ def digest_cli():
 
 
 @digest_cli.command("send")
-@click.option("--date", "day", default=None, help="Day to summarise (YYYY-MM-DD); default today.")
+@click.option(
+    "--date", "day", default=None, help="Day to summarise (YYYY-MM-DD); default yesterday."
+)
 def digest_send(day):
-    """Send the daily digest (French, grouped by project); idempotent for a given day."""
+    """Send a day's digest (French, grouped by project); idempotent for a given day. The
+    default is yesterday, a closed day (what today still brings goes in tomorrow's)."""
     try:
-        when = date.fromisoformat(day) if day else datetime.now(PARIS).date()
+        when = date.fromisoformat(day) if day else datetime.now(PARIS).date() - timedelta(days=1)
     except ValueError as exc:
         raise click.BadParameter("expected YYYY-MM-DD", param_hint="--date") from exc
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):

@@ -72,6 +72,14 @@ def read_archive(blob: bytes) -> tuple[dict, dict[int, bytes]]:
     return data, files
 
 
+def read_json(blob: bytes) -> dict:
+    """The data of a JSON backup (``project export --json``)."""
+    try:
+        return json.loads(blob)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BackupError(f"neither a backup zip nor JSON ({exc})") from exc
+
+
 def legacy_files(blob: bytes) -> dict[int, bytes]:
     """The documents zip of a version 1 backup (``files/<id>`` entries)."""
     try:

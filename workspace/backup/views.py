@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from workspace.backup import jobs as _jobs  # noqa: F401 - registers the backup jobs
 from workspace.backup.export import BackupError, export_archive, export_project
-from workspace.backup.importer import import_project, legacy_files, read_archive
+from workspace.backup.importer import import_project, legacy_files, read_archive, read_json
 from workspace.extensions import db, htmx
 from workspace.jobs import enqueue
 from workspace.permissions import requires
@@ -90,16 +90,9 @@ def import_command(backup_file, files_file):
         if zipfile.is_zipfile(io.BytesIO(blob)):
             data, files = read_archive(blob)
         else:
-            data = _json(blob)
+            data = read_json(blob)
             files = legacy_files(files_file.read()) if files_file else {}
         new_id, _maps = import_project(data, files)
     except BackupError as exc:
         raise click.ClickException(f"import failed, nothing was imported: {exc}") from exc
     click.echo(f"imported as project {new_id}")
-
-
-def _json(blob: bytes) -> dict:
-    try:
-        return json.loads(blob)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BackupError(f"neither a backup zip nor JSON ({exc})") from exc

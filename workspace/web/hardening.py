@@ -21,9 +21,11 @@ def init_hardening(app: Flask) -> None:
     if str(app.config.get("PROXY_FIX", "0")).lower() in ("1", "true", "yes", "on"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     from workspace.auth.totp_views import init_totp
+    from workspace.backup.restore import bp as restore_bp
     from workspace.backup.views import bp as backup_bp
 
     init_input_guard(app)
     app.register_blueprint(backup_bp)
+    app.register_blueprint(restore_bp)
     init_totp(app)  # before the rate limits, which wrap its code step
     init_ratelimit(app)

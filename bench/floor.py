@@ -55,7 +55,67 @@ def create_floor(url: str, project: int = 1) -> Flask:
             rows = conn.execute(QUERY, {"project": project, "rows": ROWS}).all()
         return render_template_string(PAGE, rows=rows)
 
+    @app.get("/floor/thread/<object_type>/<int:object_id>")
+    def thread(object_type: str, object_id: int):
+        """The thread page's rows: its latest 30 conversations, their replies, authors."""
+        with engine.connect() as conn:
+            rows = conn.execute(
+                THREAD_QUERY, {"project": project, "type": object_type, "id": object_id}
+            ).all()
+        return render_template_string(THREAD_PAGE, rows=rows)
+
+    @app.get("/floor/indicator/<int:indicator_id>")
+    def indicator(indicator_id: int):
+        """The indicator page's rows: the indicator and its measurements with who entered them."""
+        with engine.connect() as conn:
+            rows = conn.execute(MEASUREMENTS_QUERY, {"indicator": indicator_id}).all()
+        return render_template_string(INDICATOR_PAGE, rows=rows)
+
     return app
+
+
+THREAD_QUERY = text(
+    """
+    WITH tops AS (
+        SELECT id FROM comments_comment
+        WHERE project_id = :project AND object_type = :type AND object_id = :id
+          AND parent_id IS NULL
+        ORDER BY id DESC LIMIT 30
+    )
+    SELECT c.id, c.parent_id, c.html, c.created_at, u.name AS author, o.name AS org_name
+    FROM comments_comment c
+    JOIN user_account u ON u.id = c.author_id
+    LEFT JOIN organisation o ON o.id = u.organisation_id
+    WHERE c.id IN (SELECT id FROM tops) OR c.parent_id IN (SELECT id FROM tops)
+    ORDER BY COALESCE(c.parent_id, c.id), c.id
+    """
+)
+
+THREAD_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Fil</title>
+</head><body><main><h1>Discussion</h1>
+{% for r in rows %}<article id="comment-{{ r.id }}"{% if r.parent_id %} class="reply"{% endif %}>
+<header><strong>{{ r.author }}</strong> <span>{{ r.org_name or "" }}</span>
+<time>{{ r.created_at }}</time></header><div>{{ r.html|safe }}</div></article>
+{% endfor %}</main></body></html>"""
+
+MEASUREMENTS_QUERY = text(
+    """
+    SELECT i.name, i.unit, i.target_value, m.id, m.period, m.value, m.review_status,
+           u.name AS entered_by
+    FROM indicators_indicator i
+    JOIN indicators_measurement m ON m.indicator_id = i.id
+    LEFT JOIN user_account u ON u.id = m.entered_by_id
+    WHERE i.id = :indicator
+    ORDER BY m.period_end
+    """
+)
+
+INDICATOR_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Indicateur</title></head><body><main><h1>{{ rows[0].name if rows else "" }}</h1><table>
+{% for r in rows %}<tr id="measurement-{{ r.id }}"><td>{{ r.period }}</td>
+<td>{{ r.value }} {{ r.unit }}</td><td>{{ r.review_status }}</td>
+<td>{{ r.entered_by or "" }}</td></tr>
+{% endfor %}</table></main></body></html>"""
 
 
 app = create_floor(

@@ -50,15 +50,7 @@ def start(n_procs: int, clients: int, tmp: Path):
         env["WORKSPACE_REDIS_URL"] = REDIS_URL
     db_url = f"sqlite:///{tmp / 'bench.sqlite'}"
     run = [sys.executable, "-m", "tests.plugins.comments.serve"]
-    out = subprocess.run(
-        [*run, "seed", str(tmp / "seed"), db_url, str(clients)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    data = json.loads(out.strip().splitlines()[-1])
+    data = seed_readers(env, tmp, db_url, clients)
     ports = [free_port() for _ in range(n_procs)]
     procs = [
         subprocess.Popen(
@@ -78,6 +70,20 @@ def start(n_procs: int, clients: int, tmp: Path):
             p.terminate()
         raise
     return data, urls, procs
+
+
+def seed_readers(env: dict, tmp: Path, db_url: str, clients: int) -> dict:
+    """A project with a writer and ``clients`` readers (their session cookies), in ``db_url``."""
+    run = [sys.executable, "-m", "tests.plugins.comments.serve"]
+    out = subprocess.run(
+        [*run, "seed", str(tmp / "seed"), db_url, str(clients)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def wait_ready(urls: list[str]) -> None:

@@ -2,21 +2,32 @@
 member loads a page; then a comment's delivery to all of them.
 
     .venv/bin/python bench/reconnect_storm.py [--clients 500] [--batch 0.25] [--comments 10]
+                                              [--server gevent|threading]
 
-One server process (the comments plugin's test server, threading mode, SQLite), N
-python-socketio clients connecting from 64 threads at once. ``--batch 0`` announces every join
-at once to everyone already in the room (the behaviour before presence batching), for
+One server process on SQLite: by default as the Procfile serves (gunicorn, one gevent worker),
+or ``--server threading`` (the comments plugin's test server). N python-socketio clients
+connect from 64 at a time; with the gevent server the clients run on gevent too (greenlets,
+not threads: hundreds of them no longer saturate the machine). ``--batch 0`` announces every
+join at once to everyone already in the room (the behaviour before presence batching), for
 comparison. Prints: how long the storm took, the presence messages the clients received, the
 page's latency during the storm, then POST → arrival at every client. Not a test.
 """
 
 from __future__ import annotations
 
+import sys
+
+if "threading" not in sys.argv:  # before anything imports socket or threading
+    from gevent import monkey
+
+    monkey.patch_all()
+
 import argparse
+import json
 import os
 import re
 import statistics
-import sys
+import subprocess
 import tempfile
 import threading
 import time
@@ -30,7 +41,48 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import percentile  # noqa: E402
-from bench.realtime_bench import connect, start  # noqa: E402
+from bench.realtime_bench import connect, free_port, seed_readers, start, wait_ready  # noqa: E402
+from bench.run import serve, workers_of  # noqa: E402
+
+
+def start_gevent(clients: int, tmp: Path):
+    """Seed, then serve as the Procfile does: gunicorn, one gevent worker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSPACE_")}
+    db_url = f"sqlite:///{tmp / 'bench.sqlite'}"
+    env |= {"WORKSPACE_SECRET_KEY": "bench-secret", "WORKSPACE_DATABASE_URL": db_url}
+    env |= {"WORKSPACE_INSTANCE_PATH": str(tmp / "instance")}
+    env["WORKSPACE_PRESENCE_BATCH_SECONDS"] = os.environ["WORKSPACE_PRESENCE_BATCH_SECONDS"]
+    data = seed_readers(env | {"WORKSPACE_ASYNC_MODE": "threading"}, tmp, db_url, clients)
+    port = free_port()
+    proc = serve("workspace.wsgi:app", port, 1, env)
+    url = f"http://127.0.0.1:{port}"
+    wait_ready([url])
+    return data, [url], [proc]
+
+
+READER = """
+import json, sys, time
+from pathlib import Path
+import requests
+page, cookie, stop = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+s, out = requests.Session(), []
+s.headers["Cookie"] = "session=" + cookie
+while not stop.exists():
+    t0 = time.perf_counter()
+    s.get(page, timeout=60)
+    out.append((time.perf_counter() - t0) * 1000)
+    time.sleep(0.1)
+print(json.dumps(out))
+"""
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def storm(data, url, project, counter) -> tuple[list, float]:
@@ -54,30 +106,36 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--batch", type=float, default=0.25, help="PRESENCE_BATCH_SECONDS")
     parser.add_argument("--comments", type=int, default=10)
+    parser.add_argument("--server", choices=("gevent", "threading"), default="gevent")
     args = parser.parse_args()
     os.environ["WORKSPACE_PRESENCE_BATCH_SECONDS"] = str(args.batch)
     with tempfile.TemporaryDirectory(prefix="coop-storm-") as tmp:
-        data, urls, procs = start(1, args.clients, Path(tmp))
+        if args.server == "gevent":
+            data, urls, procs = start_gevent(args.clients, Path(tmp))
+        else:
+            data, urls, procs = start(1, args.clients, Path(tmp))
         url, project = urls[0], data["project"]
         try:
-            page_ms, stop = [], threading.Event()
-
-            def reader():
-                s = requests.Session()
-                s.headers["Cookie"] = f"session={data['writer']['cookie']}"
-                while not stop.is_set():
-                    t0 = time.perf_counter()
-                    s.get(f"{url}/projects/{project}/", timeout=60)
-                    page_ms.append((time.perf_counter() - t0) * 1000)
-                    time.sleep(0.1)
-
-            thread = threading.Thread(target=reader)
-            thread.start()
+            # The page is loaded from its own process: the clients' process is busy.
+            stop_file = Path(tmp) / "stop"
+            page = f"{url}/projects/{project}/"
+            reader = subprocess.Popen(
+                [sys.executable, "-c", READER, page, data["writer"]["cookie"], str(stop_file)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(1)
             presences: list = []
+            servers = [w for proc in procs for w in workers_of(proc.pid)] or [p.pid for p in procs]
+            cpu_before, wall_before = cpu_seconds(servers), time.perf_counter()
+            mine_before = cpu_seconds([os.getpid()])
             clients, seconds = storm(data, url, project, presences)
+            wall = time.perf_counter() - wall_before
+            server_share = (cpu_seconds(servers) - cpu_before) / wall
+            client_share = (cpu_seconds([os.getpid()]) - mine_before) / wall
             time.sleep(max(0.5, args.batch * 2))
-            stop.set()
-            thread.join()
+            stop_file.touch()
+            page_ms = json.loads(reader.communicate(timeout=120)[0])
             delivery = deliver(data, url, project, clients, args.comments)
             for sc in clients:
                 sc.disconnect()
@@ -85,11 +143,15 @@ def main() -> None:
             for p in procs:
                 p.terminate()
                 p.wait(timeout=10)
-    print(f"\n{args.clients} tabs joining at once, presence batch {args.batch} s")
-    print("| storm | presence messages | page p50 / p99 / max during it | comment p50 / p99 |")
-    print("|---:|---:|---:|---:|")
+    print(f"\n{args.clients} tabs joining at once, {args.server} server, batch {args.batch} s")
     print(
-        f"| {seconds:.1f} s | {len(presences)} | {percentile(page_ms, 0.5):.0f} / "
+        "| storm | server / clients CPU | presence messages | page p50 / p99 / max during it "
+        "| comment p50 / p99 |"
+    )
+    print("|---:|---:|---:|---:|---:|")
+    print(
+        f"| {seconds:.1f} s | {server_share:.0%} / {client_share:.0%} | {len(presences)} | "
+        f"{percentile(page_ms, 0.5):.0f} / "
         f"{percentile(page_ms, 0.99):.0f} / {max(page_ms):.0f} ms | "
         f"{delivery[0]:.0f} / {delivery[1]:.0f} ms |"
     )

@@ -147,3 +147,16 @@ def test_a_serving_web_process_keeps_the_local_worker_running(app, client, monke
     views._keep_local_worker()
     views._keep_local_worker()  # checked now and then, not on every request
     assert started == [1]
+
+
+def test_the_local_worker_reads_and_writes_where_the_web_process_does(app, monkeypatch):
+    """A server given its database or upload folder in code (not in the environment) starts a
+    worker on the same ones (it once polled an empty default database)."""
+    from workspace.jobs.local import _worker_env
+
+    monkeypatch.delenv("WORKSPACE_DATABASE_URL", raising=False)
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", "/srv/coopilote/documents")
+    env = _worker_env(app)
+    assert env["WORKSPACE_DATABASE_URL"] == app.config["SQLALCHEMY_DATABASE_URI"]
+    assert env["WORKSPACE_UPLOAD_DIR"] == "/srv/coopilote/documents"
+    assert env["WORKSPACE_INSTANCE_PATH"] == app.instance_path

@@ -89,6 +89,19 @@ def _alive(pid: int) -> bool:
     return os.getppid() == pid
 
 
+def _worker_env(app) -> dict:
+    """The environment of the worker: this process's, plus what the application was given
+    in code rather than in the environment (a test server's database, its upload folder), so
+    that both read and write the same places."""
+    env = dict(os.environ, WORKSPACE_INSTANCE_PATH=app.instance_path)
+    env["WORKSPACE_DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    env["WORKSPACE_UPLOAD_DIR"] = app.config["UPLOAD_DIR"]
+    for key in ("REDIS_URL", "BASE_URL", "JOBS_BACKEND"):
+        if app.config.get(key):
+            env[f"WORKSPACE_{key}"] = str(app.config[key])
+    return env
+
+
 def _pid_file() -> Path:
     return Path(current_app.instance_path) / "jobs-worker.pid"
 
@@ -109,7 +122,7 @@ def ensure_local_worker() -> None:
             return  # another web process's worker runs
     except (OSError, ValueError):
         pass
-    env = dict(os.environ, WORKSPACE_INSTANCE_PATH=current_app.instance_path)
+    env = _worker_env(current_app)
     cmd = [sys.executable, "-m", "flask", "--app", "workspace", "jobs", "worker", "--local"]
     cmd += ["--parent", str(os.getpid())]
     _started = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL)

@@ -36,10 +36,10 @@ def generate_report(client, project, period: str = "2026", fmt: str = "pdf", htm
     return client.get(link.group(1))
 
 
-def prepare_backup(client, project):
-    """Ask for a project's full backup, run the job and download the zip from the job's page
-    (the job's file); a refused request's own answer is returned as is."""
-    r = client.post(f"/projects/{project.id}/backup.zip")
+def job_file(client, url: str):
+    """POST ``url`` (which queues a job making a file), run the job and download the file
+    from the job's page; a refused request's own answer is returned as is."""
+    r = client.post(url)
     if r.status_code != 303:
         return r
     assert run_jobs() == 1
@@ -48,3 +48,13 @@ def prepare_backup(client, project):
     link = re.search(r'href="(/jobs/\d+/file)"', page.text)
     assert link, page.text
     return client.get(link.group(1))
+
+
+def prepare_backup(client, project):
+    """A project's full backup, as its coordinator gets it (:func:`job_file`)."""
+    return job_file(client, f"/projects/{project.id}/backup.zip")
+
+
+def export_xlsx(client, project):
+    """The indicators workbook, as a member gets it (:func:`job_file`)."""
+    return job_file(client, f"/projects/{project.id}/indicators/export.xlsx")

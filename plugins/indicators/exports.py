@@ -5,13 +5,18 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, send_file
+from flask import Response, g, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from workspace.extensions import db
 from workspace.forms.input_guard import xml_safe
-from workspace.models import area_label
-from workspace.permissions import requires
+from workspace.jobs import JobError, enqueue, handler
+from workspace.jobs.files import new_file
+from workspace.jobs.views import started
+from workspace.models import Project, area_label, utcnow
+from workspace.permissions import can, requires
 
 from . import queries
 from . import status as st
@@ -134,17 +139,30 @@ def export_indicators_csv(project_id: int):
     )
 
 
-@bp.route("/export.xlsx")
+@bp.route("/export.xlsx", methods=["POST"])
 @requires("indicators.view")
 def export_xlsx(project_id: int):
+    """Start the workbook (a job: it grows with every measurement of every indicator)."""
+    job = enqueue("indicators.xlsx", current_user, g.project)
+    db.session.commit()
+    return started(job)
+
+
+@handler("indicators.xlsx", timeout=600)
+def build_workbook(job, progress) -> dict:
+    """The indicators and their measurements as an XLSX workbook, the job's file."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    project = db.session.get(Project, job.project_id) if job.project_id else None
+    if project is None or not can(current_user, project, "indicators.view"):
+        raise JobError(_("Vous ne pouvez plus exporter les indicateurs de ce projet."))
     wb = Workbook()
     sheets = [
-        (_("Indicateurs"), indicator_table(project_id)),
-        (_("Mesures"), measurement_table(project_id)),
+        (_("Indicateurs"), indicator_table(project.id)),
+        (_("Mesures"), measurement_table(project.id)),
     ]
+    progress(40)
     for i, (title, (head, body)) in enumerate(sheets):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = title
@@ -155,12 +173,16 @@ def export_xlsx(project_id: int):
             ws.append([_safe(c) for c in row])
         ws.freeze_panes = "A2"
         ws.column_dimensions["A"].width = 45
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return send_file(
-        buf,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name="indicateurs.xlsx",
-    )
+    progress(80)
+    name = f"indicateurs-{project.id}-{utcnow():%Y-%m-%d}.xlsx"
+    with new_file(job.id, name) as target:
+        wb.save(target)
+    return {
+        "file": {"name": name, "type": XLSX},
+        "message": _("Le classeur des indicateurs est prêt."),
+        "back": url_for("indicators.index", project_id=project.id),
+    }
+
+
+build_workbook.describe = lambda job: _l("le classeur des indicateurs (XLSX)")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -37,8 +37,14 @@ PUBLIC = {
     "api.openapi_json",
 }
 # Project POSTs a funder may make because they change nothing of the project: marking
-# comments read, producing the report it is entitled to download, its own calendar link.
-FUNDER_READS = {"comments.read", "dashboard.generate", "milestones.calendar"}
+# comments read, producing the report and the indicators workbook it is entitled to download
+# (background jobs of its own), its own calendar link.
+FUNDER_READS = {
+    "comments.read",
+    "dashboard.generate",
+    "indicators.export_xlsx",
+    "milestones.calendar",
+}
 
 
 def _is_project_rule(rule) -> bool:

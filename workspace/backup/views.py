@@ -13,15 +13,16 @@ import sys
 import zipfile
 
 import click
-from flask import Blueprint, Response, g, redirect, render_template, url_for
+from flask import Blueprint, Response, g
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
 
 from workspace.backup import jobs as _jobs  # noqa: F401 - registers the backup jobs
 from workspace.backup.export import BackupError, export_archive, export_project
 from workspace.backup.importer import import_project, legacy_files, read_archive, read_json
-from workspace.extensions import db, htmx
+from workspace.extensions import db
 from workspace.jobs import enqueue
+from workspace.jobs.views import started
 from workspace.permissions import requires
 
 bp = Blueprint("backup", __name__)
@@ -52,9 +53,7 @@ def export_zip(project_id: int):
     minutes. htmx: its progress in place (202); else the job's page."""
     job = enqueue("backup.export", current_user, g.project)
     db.session.commit()
-    if htmx:
-        return render_template("jobs/_job.html", job=job), 202
-    return redirect(url_for("jobs.show", job_id=job.id), 303)
+    return started(job)
 
 
 @project_cli.command("export")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import click
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask.cli import AppGroup
 from flask_login import current_user, login_required
 
@@ -32,6 +32,14 @@ def own_job(job_id: int) -> Job:
     if job is None or job.user_id != current_user.id:
         abort(404)
     return job
+
+
+def started(job: Job):
+    """The answer to the request that queued ``job`` (committed): htmx, its progress in place
+    (202); otherwise its page (303), which follows it and then offers what it made."""
+    if htmx:
+        return render_template("jobs/_job.html", job=job), 202
+    return redirect(url_for("jobs.show", job_id=job.id), 303)
 
 
 @bp.route("/jobs/<int:job_id>")

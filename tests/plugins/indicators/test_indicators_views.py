@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from plugins.indicators.models import Indicator, Measurement, MeasurementRevision
+from tests.jobs import export_xlsx
 from tests.plugins.indicators.conftest import make_indicator
 from workspace.extensions import db
 
@@ -221,7 +222,8 @@ def test_exports(setup, login_as):
     assert "Taux de continuité le week-end;2026-T1;2026-03-31;Ensemble;90.0" in text
     r = c.get(url(project, "indicators.csv"))
     assert "Taux de continuité le week-end;Pilotage et évaluation" in r.data.decode("utf-8-sig")
-    r = c.get(url(project, "export.xlsx"))
+    r = export_xlsx(c, project)  # built by a background job
+    assert f"indicateurs-{project.id}-" in r.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(r.data))
     assert wb.sheetnames == ["Indicateurs", "Mesures"]
     assert wb["Mesures"]["A2"].value == "Taux de continuité le week-end"

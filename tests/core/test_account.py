@@ -6,10 +6,10 @@ import re
 from datetime import timedelta
 
 from tests.factories import PASSWORD, create_org, create_user
+from tests.mail import read_outbox
 from workspace.auth.credentials import verify_password
 from workspace.extensions import db
 from workspace.models import PasswordReset, User, utcnow
-from workspace.notifications.mail import read_outbox
 
 NEW = "une-phrase-de-passe-neuve"
 SAME_ANSWER = "Si un compte existe pour cette adresse"

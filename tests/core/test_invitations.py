@@ -6,12 +6,12 @@ import re
 from datetime import timedelta
 
 from tests.factories import PASSWORD, create_org, create_user
+from tests.mail import read_outbox
 from workspace import operations
 from workspace.auth.credentials import verify_password
 from workspace.events import project_event
 from workspace.extensions import db
 from workspace.models import Activity, Invitation, Membership, Organisation, User, utcnow
-from workspace.notifications.mail import read_outbox
 
 NEW = "une-phrase-de-passe-neuve"
 

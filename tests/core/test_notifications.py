@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from tests.conftest import WHO, client_for
 from tests.factories import create_user, project_with_roles
+from tests.mail import read_outbox
 from workspace.events import publish
 from workspace.extensions import db
 from workspace.notifications import center as notif
 from workspace.notifications.center import DigestLog, Notification, set_preference
-from workspace.notifications.mail import read_outbox
 
 
 def _mention(author, project, target_name, login_as, body=None):

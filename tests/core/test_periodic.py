@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 from datetime import time as clock
 
 from tests.factories import project_with_roles
+from tests.mail import read_outbox
 from workspace.extensions import db
 from workspace.jobs import DONE, FAILED, Job, periodic
 from workspace.jobs.files import job_dir, new_file
 from workspace.models import utcnow
 from workspace.notifications.center import PARIS, Notification, notify, set_preference
 from workspace.notifications.digest import send_due_digest
-from workspace.notifications.mail import read_outbox
 
 
 def test_the_ticker_runs_each_task_on_its_schedule(monkeypatch):

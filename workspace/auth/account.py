@@ -22,7 +22,7 @@ from workspace.auth.sessions import find_user, sign_out_elsewhere
 from workspace.extensions import db
 from workspace.members.forms import NEW_ORG, AcceptInvitationForm
 from workspace.models import Invitation, Organisation, PasswordReset, User, utcnow
-from workspace.notifications.mail import send_mail
+from workspace.notifications.mail import queue_mail
 from workspace.web.feedback import toast
 
 bp = Blueprint("account", __name__)
@@ -100,11 +100,11 @@ def _send_reset(user: User) -> None:
     db.session.add(
         PasswordReset(user_id=user.id, token_hash=digest, expires_at=utcnow() + RESET_VALIDITY)
     )
-    db.session.commit()
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("account.reset", token=token)
     with force_locale("fr"):
         body = render_template("account/reset_mail.txt", user=user, link=link)
-        send_mail(user.email, _("Coopilote : réinitialiser votre mot de passe"), body)
+        queue_mail(user.email, _("Coopilote : réinitialiser votre mot de passe"), body)
+    db.session.commit()  # the reset and its mail together
 
 
 @bp.route("/reset", methods=["GET", "POST"])

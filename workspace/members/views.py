@@ -16,7 +16,7 @@ from workspace import operations
 from workspace.extensions import db, htmx
 from workspace.members.forms import InviteForm, MemberForm
 from workspace.models import Invitation, Membership, User, utcnow  # noqa: F401
-from workspace.notifications.mail import send_mail
+from workspace.notifications.mail import queue_mail
 from workspace.permissions import can, requires
 from workspace.web.feedback import toast
 
@@ -101,14 +101,16 @@ def _invitation(invitation_id: int) -> Invitation:
 
 
 def send_invitation_mail(invitation: Invitation, token: str) -> dict:
-    """Mail the link (or drop it in the outbox when no server is set) and return what the
-    coordinator is shown once: ``{"email", "link", "mailed"}`` — the link to copy and pass on
-    themselves (the only way to invite without a mail server, the default)."""
+    """Queue the mail of the link (the job worker sends it; to the outbox folder when no server
+    is set) and return what the coordinator is shown once: ``{"email", "link", "mailed"}`` —
+    the link to copy and pass on themselves (the only way to invite without a mail server, the
+    default)."""
     link = current_app.config["BASE_URL"].rstrip("/") + url_for("account.invitation", token=token)
     with force_locale("fr"):
         body = render_template("members/invitation_mail.txt", invitation=invitation, link=link)
         subject = _("Invitation au projet « %(name)s » sur Coopilote", name=g.project.name)
-    send_mail(invitation.email, subject, body)
+    queue_mail(invitation.email, subject, body)
+    db.session.commit()  # the job worker sends it
     return {
         "email": invitation.email,
         "link": link,

@@ -4,5 +4,5 @@ own events: it listens to ``workspace.events``.
 
 ``center`` (models, preferences, notify(), delivery after commit, the event rules), ``digest``
 (the daily e-mail, ``flask digest send``), ``views`` (blueprint ``notifications``), ``mail``
-(SMTP or instance/outbox/).
+(queue_mail(); SMTP or instance/outbox/), ``outbox`` (the mail queue the job worker sends).
 """

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.extensions import db
 from workspace.models import IdMixin, Membership, Project, User, UTCDateTime, utcnow
+from workspace.notifications.mail import queue_mail
 
 PARIS = ZoneInfo("Europe/Paris")
 DETAIL_MAX = 2000  # characters of the comment or decision kept with a notification
@@ -172,7 +173,7 @@ def notify(
         out = db.session.info.setdefault("notifications_out", [])
         out.append(("push", uid, {"type": "notification", "id": n.id, "text": fr, "url": n.url}))
         if channel == "email":
-            out.append(("mail", user.email, _mail(user, n)))
+            queue_mail(user.email, *_mail(user, n))  # the worker sends it after the commit
     return created
 
 
@@ -203,17 +204,13 @@ def absolute(url: str) -> str:
 
 @sa_event.listens_for(Session, "after_commit")
 def _deliver(session: Session) -> None:
-    from workspace.notifications.mail import send_mail
     from workspace.realtime.hub import notify_user
 
-    for what, to, payload in session.info.pop("notifications_out", []):
+    for _what, to, payload in session.info.pop("notifications_out", []):
         try:
-            if what == "push":
-                notify_user(to, payload)
-            else:
-                send_mail(to, *payload)
-        except Exception:  # a mail server down must not break the committed request
-            current_app.logger.exception("notification delivery failed")
+            notify_user(to, payload)
+        except Exception:  # the message queue away must not break the committed request
+            current_app.logger.exception("notification push failed")
 
 
 @sa_event.listens_for(Session, "after_soft_rollback")

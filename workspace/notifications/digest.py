@@ -20,6 +20,7 @@ from workspace.extensions import db
 from workspace.jobs.periodic import periodic
 from workspace.models import User
 from workspace.notifications.center import PARIS, DigestLog, Notification, absolute
+from workspace.notifications.mail import queue_mail
 
 
 def send_digests(day: date) -> int:
@@ -46,9 +47,7 @@ def send_digests(day: date) -> int:
         user = db.session.get(User, uid)
         subject, body = _digest_mail(user, day, items)
         db.session.add(DigestLog(user_id=uid, day=day, count=len(items)))
-        db.session.info.setdefault("notifications_out", []).append(
-            ("mail", user.email, (subject, body))
-        )
+        queue_mail(user.email, subject, body)  # in the same transaction as the log
         db.session.commit()  # one user at a time: a crash half-way resends to nobody twice
         sent += 1
     return sent

@@ -1,14 +1,49 @@
-"""Outgoing mail: SMTP when configured, else the log and ``instance/outbox/`` (tests read it)."""
+"""Outgoing mail: queued with the change (:func:`queue_mail`, sent by the job worker through
+``outbox.py``), then sent by SMTP when configured, else to the log and ``instance/outbox/``
+(tests read it)."""
 
 from __future__ import annotations
 
 import json
 import smtplib
 import time
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workspace.extensions import db
+from workspace.models import IdMixin, UTCDateTime, utcnow
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+
+class OutgoingMail(IdMixin, db.Model):
+    """One message waiting for (or done with) the mail server."""
+
+    __revision__ = False  # not project content (cache/revisions.py)
+    __tablename__ = "mail_outbox"
+    to: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+def queue_mail(to: str, subject: str, body: str) -> OutgoingMail:
+    """Send a message once the current transaction commits (a rollback sends nothing): it is
+    written to the mail queue with the change, and the job worker sends it (``outbox.py``)."""
+    mail = OutgoingMail(to=to, subject=subject[:300], body=body, next_attempt_at=utcnow())
+    db.session.add(mail)
+    db.session.info["mail_queued"] = True
+    return mail
 
 
 def outbox_dir() -> Path:
@@ -16,6 +51,7 @@ def outbox_dir() -> Path:
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
+    """Send now (the worker calls this; a request calls :func:`queue_mail`)."""
     cfg = current_app.config
     msg = EmailMessage()
     msg["From"] = cfg["MAIL_SENDER"]

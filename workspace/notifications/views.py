@@ -111,7 +111,9 @@ def preferences_page():
 
 
 def init_notifications(app) -> None:
-    """Register the pages, the event receiver and the ``digest`` command."""
+    """Register the pages, the event receiver, the ``digest`` command and the mail queue."""
+    from workspace.notifications import outbox as _outbox  # noqa: F401 - its table and task
+
     app.register_blueprint(bp)
     project_event.connect(on_project_event, weak=False)
     app.cli.add_command(digest_cli)

@@ -3,8 +3,8 @@
 import pytest
 
 from plugins.indicators.models import Indicator, Measurement, Review, ReviewReply
+from tests.mail import read_outbox
 from workspace.extensions import db
-from workspace.notifications.mail import read_outbox
 
 
 def murl(project, ind, m, rest):

@@ -160,3 +160,36 @@ def test_the_local_worker_reads_and_writes_where_the_web_process_does(app, monke
     assert env["WORKSPACE_DATABASE_URL"] == app.config["SQLALCHEMY_DATABASE_URI"]
     assert env["WORKSPACE_UPLOAD_DIR"] == "/srv/coopilote/documents"
     assert env["WORKSPACE_INSTANCE_PATH"] == app.instance_path
+
+
+def test_without_redis_the_web_process_relays_the_notice_of_a_finished_job(app, socket_for):
+    """The local worker's push reaches no tab (another process): the web process finds the
+    job's notification and pushes it to its owner's tabs, once; other kinds are not its own."""
+    from workspace.jobs.relay import latest_id, relay_once
+    from workspace.notifications.center import Notification
+
+    project, people = project_with_roles()
+    owner = people["funder"]
+    tab, other = socket_for(owner), socket_for(people["adviser"])
+    after = latest_id()
+
+    def written_by_the_worker(kind, user):
+        n = Notification(user_id=user.id, project_id=project.id, kind=kind, channel="app")
+        n.text, n.text_en, n.url = "Votre demande est prête : le bilan.", "Ready.", "/jobs/1"
+        db.session.add(n)
+        db.session.commit()  # no push: as in the worker process
+        return n.id
+
+    done_id = written_by_the_worker("job_done", owner)
+    written_by_the_worker("mention", people["adviser"])
+    assert tab.get_received() == []
+    after = relay_once(after)
+    [event] = [e for e in tab.get_received() if e["name"] == "personal"]
+    assert event["args"][0] == {
+        "type": "notification",
+        "id": done_id,
+        "text": "Votre demande est prête : le bilan.",
+        "url": "/jobs/1",
+    }
+    assert other.get_received() == []  # another person's, another kind: not relayed
+    assert relay_once(after) == after and tab.get_received() == []  # once

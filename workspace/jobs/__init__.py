@@ -10,10 +10,11 @@ A view calls :func:`enqueue` and answers at once; a worker process runs the job:
 
 Either way the ``job`` row holds the state that pages show (``queued`` → ``running`` →
 ``done`` / ``failed``, a progress in percent, the result or a French message); the owner
-polls ``/jobs/<id>`` and is notified when it ends (in the app, and live when Redis carries
-the notice). A handler is declared with :func:`handler`, receives the job and a
-``progress(percent)`` callback, runs inside a request context of the configured public
-address, signed in as the job's owner and in their language, and returns a JSON-able result.
+polls ``/jobs/<id>`` and is notified when it ends, live in every open tab (through Redis, or
+without it relayed by the web process: ``relay.py``). A handler is declared with
+:func:`handler`, receives the job and a ``progress(percent)`` callback, runs inside a request
+context of the configured public address, signed in as the job's owner and in their language,
+and returns a JSON-able result.
 A failure is retried (:data:`ATTEMPTS` in all) before the job is marked failed; raise
 :class:`JobError` for a failure that a retry cannot mend (its message is shown as is). A job
 may leave a file for its owner to download (``files.py``).

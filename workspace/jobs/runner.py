@@ -94,7 +94,8 @@ def run(job_id: int) -> str | None:
 
 
 def _finish(job_id: int, status: str, result: dict | None = None, error: str = "") -> str | None:
-    """Record the outcome and notify the owner (in the app; live when Redis carries it)."""
+    """Record the outcome and notify the owner (pushed through Redis, or relayed by the web
+    process: ``relay.py``)."""
     try:
         with as_owner(job_id) as job:
             _record(job, status, result, error)

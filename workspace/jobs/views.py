@@ -92,9 +92,13 @@ def _keep_local_worker() -> None:
         return
     _last_check[0] = now
     if backend() == "local":
+        from flask import current_app
+
         from .local import ensure_local_worker
+        from .relay import start_relay
 
         ensure_local_worker()
+        start_relay(current_app._get_current_object())  # its notices, live (no Redis)
 
 
 _last_check = [float("-inf")]

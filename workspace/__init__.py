@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workspace.auth.views import bp as auth_bp
     from workspace.cli import register_cli
     from workspace.help.guides import init_help
+    from workspace.intake.views import bp as intake_bp
     from workspace.jobs.views import init_jobs
     from workspace.members.views import bp as members_bp
     from workspace.notifications.views import init_notifications
@@ -59,7 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workspace.web.templating import init_templating
 
     compile_all()
-    for bp in (auth_bp, account_bp, projects_bp, members_bp, admin_bp):
+    for bp in (auth_bp, account_bp, projects_bp, members_bp, admin_bp, intake_bp):
         app.register_blueprint(bp)
     load_plugins(app)
     init_help(app)  # guides, « ? » link, first-visit tour

@@ -117,8 +117,19 @@ def may_create_projects(user) -> bool:
     return user.organisation.kind in current_app.config["PROJECT_CREATOR_KINDS"]
 
 
+def is_pole_adviser(user) -> bool:
+    """The site-level adviser role: an active member of a network organisation (the Pôle).
+    They receive and qualify the intake requests; a project's own adviser role stays per
+    project (a membership)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.active
+        and user.organisation.kind == "network"
+    )
+
+
 # Permissions that do not depend on a project: name → rule(user).
-SITE_PERMISSIONS = {"projects.create": may_create_projects}
+SITE_PERMISSIONS = {"projects.create": may_create_projects, "intake.manage": is_pole_adviser}
 
 
 def can(user, project, permission: str) -> bool:

@@ -128,3 +128,13 @@ def test_a_right_password_passes_an_exhausted_address(app, client, limiter):
     assert TOO_MANY in refused.text
     right = _login(app.test_client(), "claire@example.org", PASSWORD, ip="10.8.8.8")
     assert right.status_code == 302
+
+
+def test_the_public_request_form_is_limited_per_address(client, limiter):
+    """Each request to the Pôle notifies its advisers and sends a mail: ten an hour per
+    address, then a French 429; reading the form stays free."""
+    for _ in range(10):
+        assert client.post("/demande", data={}).status_code == 400
+    r = client.post("/demande", data={})
+    assert r.status_code == 429 and "Retry-After" in r.headers
+    assert client.get("/demande").status_code == 200

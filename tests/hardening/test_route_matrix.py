@@ -31,6 +31,8 @@ PUBLIC = {
     "account.reset_request",
     "account.reset",
     "account.invitation",
+    "intake.request_form",
+    "intake.thanks",
     "static",
     "milestones_public.feed",
     "api.docs",

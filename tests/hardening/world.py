@@ -68,6 +68,7 @@ FIXED = {
     "action": "submit",
     "fmt": "docx",
     "job_id": 1,  # someone's job: its owner-only rule is tested in tests/core/test_jobs.py
+    "request_id": 1,  # an intake request: its Pôle-only rule is tested in tests/core/test_intake.py
 }
 
 

@@ -1,4 +1,5 @@
-"""Rate limits on sign-in, second-factor codes and password reset (Flask-Limiter).
+"""Rate limits on sign-in, second-factor codes, password reset and the public request form
+(Flask-Limiter).
 
 Two keys per sensitive form: the client address (``request.remote_addr``, which ProxyFix
 rewrites when ``WORKSPACE_PROXY_FIX=1``) and the account named in the form (the e-mail,
@@ -33,6 +34,8 @@ DEFAULTS = {
     # Every reset request counts: each one sends an e-mail.
     "RATELIMIT_RESET_IP": "10 per hour",
     "RATELIMIT_RESET_ACCOUNT": "3 per hour",
+    # The public request form to the Pôle: each one notifies the advisers and sends a mail.
+    "RATELIMIT_INTAKE_IP": "10 per hour",
     # Token links (reset, invitation): guessing is hopeless, but keep scanners slow.
     "RATELIMIT_TOKEN_IP": "30 per 10 minutes",
     # Second-factor codes (sign-in code step, disabling, new recovery codes): wrong ones only.
@@ -108,6 +111,7 @@ def init_ratelimit(app: Flask) -> Limiter:
             (cfg["RATELIMIT_TOTP_ACCOUNT"], totp_key, _refused),
         ]
         _wrap(app, limiter, endpoint, limits)
+    _wrap(app, limiter, "intake.request_form", [(cfg["RATELIMIT_INTAKE_IP"], ip_key, None)])
     for endpoint in ("account.reset", "account.invitation"):
         _wrap(app, limiter, endpoint, [(cfg["RATELIMIT_TOKEN_IP"], ip_key, None)])
     return limiter

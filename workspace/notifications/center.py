@@ -46,6 +46,7 @@ KINDS = {
     "plan_review": (_l("Section du plan à relire (conseil)"), "email"),
     "plan_decided": (_l("Section du plan validée ou renvoyée (direction)"), "app"),
     "job_done": (_l("Bilan ou export demandé prêt, ou en échec"), "app"),
+    "intake_new": (_l("Nouvelle demande d'information ou d'accompagnement (Pôle)"), "email"),
 }
 CHANNELS = {
     "app": _l("Dans l'application"),

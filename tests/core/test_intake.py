@@ -1,0 +1,134 @@
+"""The Pôle's intake (issue 17): a public form anyone may send (no account), kept whole,
+advisers notified, the requester acknowledged by e-mail; a robot filling the honeypot is
+thanked and nothing is kept; only the Pôle's advisers see the inbox and qualify a request,
+and the requester is told the outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import create_org, create_user, project_with_roles
+from tests.mail import read_outbox
+from workspace.extensions import db
+from workspace.intake.models import IntakeRequest
+from workspace.notifications.center import Notification
+
+GOOD = {
+    "need": "project",
+    "organisation": "SAAD Les Oliviers",
+    "organisation_kind": "saad",
+    "town": "Orange",
+    "contact_name": "Marie Dupont",
+    "email": "marie.dupont@example.org",
+    "phone": "04 90 00 00 00",
+    "message": "Nous voulons mutualiser la paie avec deux SAAD voisins.\nOù commencer ?",
+    "partners": "SAAD du Ventoux\nCCAS d'Orange",
+    "consent": "y",
+}
+
+
+def _count() -> int:
+    return db.session.scalar(db.select(db.func.count(IntakeRequest.id)))
+
+
+def test_anyone_sends_a_request_the_pole_is_told_the_requester_acknowledged(client):
+    _project, people = project_with_roles()
+    adviser = people["adviser"]  # a member of a network organisation: the Pôle
+    page = client.get("/demande")
+    assert page.status_code == 200 and 'name="csrf_token"' in page.text
+    assert 'class="intake-hp" aria-hidden="true"' in page.text  # the honeypot, hidden
+    r = client.post("/demande", data=GOOD)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/demande/merci")
+    [asked] = db.session.scalars(db.select(IntakeRequest)).all()
+    assert (asked.organisation, asked.need, asked.status) == ("SAAD Les Oliviers", "project", "new")
+    assert asked.message == GOOD["message"] and asked.partners == GOOD["partners"]
+    [n] = db.session.scalars(db.select(Notification).filter_by(kind="intake_new")).all()
+    assert n.user_id == adviser.id and "SAAD Les Oliviers" in n.text
+    assert n.url == f"/pole/demandes/{asked.id}"
+    mails = {m["to"]: m for m in read_outbox()}
+    ack = mails["marie.dupont@example.org"]
+    assert "bien reçue" in ack["subject"] and "Bonjour Marie Dupont" in ack["body"]
+    assert "> Nous voulons mutualiser la paie" in ack["body"]
+    assert adviser.email in mails  # intake_new: by e-mail by default
+    thanks = client.get(r.headers["Location"])
+    assert "Merci, votre demande est bien reçue" in thanks.text
+    assert "marie.dupont@example.org" in thanks.text
+
+
+def test_a_wrong_form_comes_back_with_french_errors_and_nothing_kept(client):
+    r = client.post(
+        "/demande", data={**GOOD, "email": "pas-une-adresse", "message": "", "consent": ""}
+    )
+    assert r.status_code == 400
+    assert "Adresse e-mail invalide." in r.text and "Ce champ est obligatoire." in r.text
+    assert 'value="SAAD Les Oliviers"' in r.text  # what was typed is kept
+    r = client.post("/demande", data={**GOOD, "phone": "appelez-moi"})
+    assert r.status_code == 400 and "Un numéro de téléphone" in r.text
+    assert _count() == 0 and read_outbox() == []
+
+
+def test_a_robot_filling_the_honeypot_is_thanked_and_nothing_is_kept(client):
+    project_with_roles()
+    r = client.post("/demande", data={**GOOD, "website": "http://spam.example"})
+    assert r.status_code == 303
+    assert _count() == 0 and read_outbox() == []
+    assert db.session.scalar(db.select(db.func.count(Notification.id))) == 0
+
+
+def test_a_member_finds_the_form_filled_with_who_they_are(login_as):
+    _project, people = project_with_roles()
+    page = login_as(people["director"]).get("/demande").text
+    assert f'value="{people["director"].email}"' in page
+    assert f'value="{people["director"].organisation.name}"' in page
+
+
+@pytest.mark.parametrize("who", ["director", "coordinator", "evaluator", "funder"])
+def test_only_the_pole_sees_the_inbox(login_as, who):
+    _project, people = project_with_roles()
+    client = login_as(people[who])
+    assert client.get("/pole/demandes").status_code == 403
+    assert client.get("/pole/demandes/1").status_code == 403
+    assert client.post("/pole/demandes/1", data={"status": "declined"}).status_code == 403
+
+
+def test_site_admins_and_visitors_do_not_see_it_either(app, login_as):
+    admin = create_user("Admin", organisation=create_org(kind="other"), is_admin=True)
+    assert login_as(admin).get("/pole/demandes").status_code == 403
+    r = login_as(None).get("/pole/demandes")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_an_adviser_qualifies_a_request_and_the_requester_is_told(client, login_as):
+    _project, people = project_with_roles()
+    client.post("/demande", data=GOOD)
+    client.post(
+        "/demande", data={**GOOD, "organisation": "EHPAD Les Tilleuls", "need": "information"}
+    )
+    read_outbox()  # the acknowledgements
+    adviser = login_as(people["adviser"])
+    inbox = adviser.get("/pole/demandes")
+    assert inbox.status_code == 200
+    assert "SAAD Les Oliviers" in inbox.text and "EHPAD Les Tilleuls" in inbox.text
+    assert "à qualifier" in inbox.text
+    first = db.session.scalar(db.select(IntakeRequest).filter_by(organisation="SAAD Les Oliviers"))
+    page = adviser.get(f"/pole/demandes/{first.id}")
+    assert (
+        page.status_code == 200
+        and "Où commencer ?" in page.text
+        and "CCAS d&#39;Orange" in page.text
+    )
+    bad = adviser.post(f"/pole/demandes/{first.id}", data={"status": "new"})
+    assert bad.status_code == 400 and "N&#39;est pas un choix valide." in bad.text
+    r = adviser.post(
+        f"/pole/demandes/{first.id}",
+        data={"status": "accompaniment", "note": "Je vous appelle lundi."},
+    )
+    assert r.status_code == 303
+    db.session.refresh(first)
+    assert first.status == "accompaniment" and first.qualified_by_id == people["adviser"].id
+    [mail] = [m for m in read_outbox() if "la suite donnée" in m["subject"]]
+    assert mail["to"] == "marie.dupont@example.org"
+    assert "accompagnement" in mail["body"] and "> Je vous appelle lundi." in mail["body"]
+    filtered = adviser.get("/pole/demandes?status=new")
+    assert "EHPAD Les Tilleuls" in filtered.text and "SAAD Les Oliviers" not in filtered.text
+    assert adviser.get("/pole/demandes/999999").status_code == 404

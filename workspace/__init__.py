@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from workspace.auth.views import bp as auth_bp
     from workspace.cli import register_cli
     from workspace.help.guides import init_help
+    from workspace.intake import convert as _convert  # noqa: F401 - its route on intake's bp
     from workspace.intake.views import bp as intake_bp
     from workspace.jobs.views import init_jobs
     from workspace.members.views import bp as members_bp

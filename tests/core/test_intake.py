@@ -132,3 +132,79 @@ def test_an_adviser_qualifies_a_request_and_the_requester_is_told(client, login_
     filtered = adviser.get("/pole/demandes?status=new")
     assert "EHPAD Les Tilleuls" in filtered.text and "SAAD Les Oliviers" not in filtered.text
     assert adviser.get("/pole/demandes/999999").status_code == 404
+
+
+def test_one_click_turns_a_request_into_a_project_with_its_requester_invited(client, login_as):
+    from workspace.models import Invitation, Membership, Organisation, Project
+
+    _project, people = project_with_roles()
+    adviser = people["adviser"]
+    client.post("/demande", data=GOOD)
+    asked = db.session.scalar(db.select(IntakeRequest))
+    read_outbox()
+    pole = login_as(adviser)
+    page = pole.get(f"/pole/demandes/{asked.id}")
+    assert (
+        "En faire un projet" in page.text and 'value="Coopération SAAD Les Oliviers"' in page.text
+    )
+    bad = pole.post(f"/pole/demandes/{asked.id}/projet", data={"name": "", "form": "gcsms"})
+    assert bad.status_code == 400 and "Ce champ est obligatoire." in bad.text
+    assert db.session.scalar(db.select(db.func.count(Project.id))) == 1  # nothing half-made
+    r = pole.post(
+        f"/pole/demandes/{asked.id}/projet",
+        data={"name": "Paie partagée Orange", "form": "mutualisation"},
+    )
+    assert r.status_code == 303
+    project = db.session.scalar(db.select(Project).filter_by(name="Paie partagée Orange"))
+    assert r.headers["Location"].endswith(f"/projects/{project.id}/")
+    assert (project.form, project.stage, project.territory) == (
+        "mutualisation",
+        "accompagnement",
+        "Orange",
+    )
+    assert [o.name for o in project.partners] == ["SAAD Les Oliviers"]
+    org = db.session.scalar(db.select(Organisation).filter_by(name="SAAD Les Oliviers"))
+    assert (org.kind, org.town) == ("saad", "Orange")
+    [mine] = db.session.scalars(db.select(Membership).filter_by(project_id=project.id)).all()
+    assert (mine.user_id, mine.role, mine.coordinator) == (adviser.id, "adviser", False)
+    invitation = db.session.scalar(db.select(Invitation).filter_by(project_id=project.id))
+    assert (invitation.email, invitation.role, invitation.coordinator) == (
+        "marie.dupont@example.org",
+        "director",
+        True,
+    )
+    [mail] = [m for m in read_outbox() if "Paie partagée Orange" in m["subject"]]
+    assert mail["to"] == "marie.dupont@example.org" and "/invitations/" in mail["body"]
+    db.session.refresh(asked)
+    assert asked.project_id == project.id and asked.status == "accompaniment"
+    assert "Paie partagée Orange" in pole.get(f"/pole/demandes/{asked.id}").text
+    again = pole.post(f"/pole/demandes/{asked.id}/projet", data={"name": "Bis", "form": "gcsms"})
+    assert again.status_code == 409
+    assert pole.get(f"/projects/{project.id}/").status_code == 200  # the adviser is in
+
+
+def test_a_known_organisation_is_reused_and_only_the_pole_converts(client, login_as):
+    from workspace.models import Organisation
+
+    _project, people = project_with_roles()
+    known = create_org(name="SAAD Les Oliviers", kind="saad")
+    client.post("/demande", data={**GOOD, "organisation": "saad les oliviers"})
+    asked = db.session.scalar(db.select(IntakeRequest))
+    for who in ("director", "funder"):
+        r = login_as(people[who]).post(
+            f"/pole/demandes/{asked.id}/projet", data={"name": "X", "form": "gcsms"}
+        )
+        assert r.status_code == 403
+    login_as(people["adviser"]).post(
+        f"/pole/demandes/{asked.id}/projet", data={"name": "X", "form": "gcsms"}
+    )
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Organisation.id)).filter(
+                db.func.lower(Organisation.name) == "saad les oliviers"
+            )
+        )
+        == 1
+    )
+    db.session.refresh(asked)
+    assert [o.id for o in asked.project.partners] == [known.id]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, ValidationError
 
 from workspace.forms.fields import max_len, required, strip
-from workspace.models import OrganisationKind
+from workspace.models import CooperationForm, OrganisationKind
 
-from .models import NeedKind
+from .models import IntakeRequest, NeedKind
 
 # Who may write in: every kind of organisation but the funders and the Pôle itself.
 ASKING_KINDS = [k for k in OrganisationKind if k not in (OrganisationKind.FUNDER,)]
@@ -67,3 +68,16 @@ class IntakeForm(FlaskForm):
         allowed = set("0123456789 +.-()")
         if field.data and not set(field.data) <= allowed:
             raise ValidationError(_l("Un numéro de téléphone : chiffres, espaces, + . - ( )."))
+
+
+class ConvertForm(FlaskForm):
+    name = StringField(_l("Nom du projet"), filters=[strip], validators=[required(), max_len(200)])
+    form = SelectField(_l("Forme de coopération envisagée"), choices=CooperationForm.choices())
+
+
+def convert_form(asked: IntakeRequest, formdata=None) -> ConvertForm:
+    form = ConvertForm(formdata=formdata)
+    if formdata is None:
+        form.name.data = _("Coopération %(org)s", org=asked.organisation)[:200]
+        form.form.data = CooperationForm.PARTENARIAT.value
+    return form

@@ -9,7 +9,15 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
-from workspace.models import IdMixin, LabelledEnum, OrganisationKind, User, UTCDateTime, utcnow
+from workspace.models import (
+    IdMixin,
+    LabelledEnum,
+    OrganisationKind,
+    Project,
+    User,
+    UTCDateTime,
+    utcnow,
+)
 
 
 class NeedKind(LabelledEnum):
@@ -47,9 +55,14 @@ class IntakeRequest(IdMixin, db.Model):
         ForeignKey("user_account.id"), nullable=True
     )
     qualified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The project it became (``convert.py``); a deleted project leaves the request.
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     qualified_by: Mapped[User | None] = relationship()
+    project: Mapped[Project | None] = relationship()
 
     @property
     def need_label(self) -> str:

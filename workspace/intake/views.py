@@ -25,7 +25,7 @@ from workspace.notifications.mail import queue_mail
 from workspace.permissions import can
 from workspace.web.feedback import toast
 
-from .forms import IntakeForm
+from .forms import IntakeForm, convert_form
 from .models import IntakeRequest, IntakeStatus
 
 bp = Blueprint("intake", __name__)
@@ -138,7 +138,7 @@ def detail(request_id: int):
     form = QualifyForm(obj=asked if asked.status != IntakeStatus.NEW.value else None)
     if request.method == "POST":
         if not form.validate_on_submit():
-            return render_template("intake/detail.html", asked=asked, form=form), 400
+            return _detail(asked, form), 400
         asked.status, asked.note = form.status.data, form.note.data or ""
         asked.qualified_by_id, asked.qualified_at = current_user.id, utcnow()
         with force_locale(asked.locale):
@@ -152,4 +152,12 @@ def detail(request_id: int):
             )
         )
         return redirect(url_for("intake.inbox"), 303)
-    return render_template("intake/detail.html", asked=asked, form=form)
+    return _detail(asked, form)
+
+
+def _detail(asked: IntakeRequest, form: QualifyForm, convert=None) -> str:
+    """A request's page: what was asked, its qualification, and (until it is one, unless
+    declined) the form that turns it into a project."""
+    if convert is None and asked.project_id is None:
+        convert = convert_form(asked)
+    return render_template("intake/detail.html", asked=asked, form=form, convert=convert)

@@ -81,3 +81,19 @@ def test_every_demo_organisation_has_a_valid_siret(login_as):
     assert len({o.siret for o in orgs}) == len(orgs)
     # and a message of the demo carries a document (the thread's « Pièces jointes »)
     assert db.session.scalar(db.select(db.func.count(CommentFile.id))) == 1
+
+
+def test_two_requests_wait_in_the_pole_s_inbox_once(login_as):
+    from workspace.intake.models import IntakeRequest
+
+    _load()
+    _load()
+    requests = db.session.scalars(db.select(IntakeRequest)).all()
+    assert sorted(r.organisation for r in requests) == ["CCAS de Sorgues", "EHPAD Les Lavandes"]
+    assert {r.status for r in requests} == {"new"} and {r.need for r in requests} == {
+        "information",
+        "project",
+    }
+    julien = db.session.scalar(db.select(User).filter_by(email="julien.faure@demo.coopilote.fr"))
+    page = login_as(julien).get("/pole/demandes?status=new").text
+    assert "CCAS de Sorgues" in page and "EHPAD Les Lavandes" in page

@@ -12,6 +12,7 @@ from datetime import date
 from workspace.extensions import db
 from workspace.models import Membership, Project, utcnow
 from workspace.operations import create_project
+from workspace.projects.demo_intake import load_intake
 from workspace.projects.demo_more import load_more
 from workspace.projects.demo_story import (
     PASSWORD,
@@ -121,6 +122,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     if project is None:
         _create(orgs, people)
     more = load_more(people, orgs)  # two smaller projects at other stages (the portfolio)
+    load_intake()  # two requests in the Pôle's inbox
     db.session.commit()
     logins = [(p[0], PASSWORD, f"{p[1]} — {p[5]}") for p in PEOPLE.values()]
     return [*logins, *more, (ADMIN[0], PASSWORD, "administration du site")]

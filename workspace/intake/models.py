@@ -52,12 +52,12 @@ class IntakeRequest(IdMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=IntakeStatus.NEW.value, index=True)
     note: Mapped[str] = mapped_column(String(2000), default="")
     qualified_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id"), nullable=True
+        ForeignKey("user_account.id"), nullable=True, index=True
     )
     qualified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: The project it became (``convert.py``); a deleted project leaves the request.
     project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("project.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from workspace import operations
 from workspace.extensions import db, htmx
 from workspace.members.forms import ArchiveForm
-from workspace.models import Activity, Membership, Organisation, Project
+from workspace.models import Activity, Invitation, Membership, Organisation, Project, utcnow
 from workspace.permissions import can, requires
 from workspace.plugins import plugins
 from workspace.projects.awaiting import awaiting_for
@@ -106,7 +106,17 @@ def overview(project_id: int):
     by_org: dict = {}
     for m in sorted(project.memberships, key=lambda m: (m.user.organisation.name, m.user.name)):
         by_org.setdefault(m.user.organisation, []).append(m)
-    return render_template("projects/overview.html", project=project, by_org=by_org)
+    pending = db.session.scalar(
+        db.select(db.func.count(Invitation.id)).where(
+            Invitation.project_id == project.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked.is_(False),
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    return render_template(
+        "projects/overview.html", project=project, by_org=by_org, pending_invitations=pending
+    )
 
 
 @bp.route("/projects/<int:project_id>/settings", methods=["GET", "POST"])

@@ -30,7 +30,7 @@ from workspace.api.models import Webhook, WebhookDelivery
 from workspace.api.ssrf import UnsafeUrl, check_url
 from workspace.events import project_event
 from workspace.extensions import db
-from workspace.jobs.periodic import periodic
+from workspace.jobs.periodic import claim_due, periodic
 from workspace.jobs.queue import wake
 from workspace.models import utcnow
 
@@ -156,30 +156,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=base * 2 ** max(attempts - 1, 0))
 
 
-def _claim() -> WebhookDelivery | None:
-    """Take one due delivery and lease it for a minute (another process skips it)."""
-    now = utcnow()
-    delivery = db.session.scalar(
-        db.select(WebhookDelivery)
-        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if delivery is None:
-        db.session.rollback()
-        return None
-    delivery.next_attempt_at = now + timedelta(minutes=1)
-    db.session.commit()
-    return delivery
-
-
 def deliver_due(limit: int = 50) -> int:
     """Deliver what is due now; returns how many attempts were made (the worker loops on it;
     ``flask --app workspace webhooks deliver`` runs it once)."""
     done = 0
     while done < limit:
-        delivery = _claim()
+        delivery = claim_due(WebhookDelivery)
         if delivery is None:
             break
         attempt(delivery)

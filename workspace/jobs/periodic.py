@@ -19,10 +19,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 
 from workspace.extensions import db
+from workspace.models import utcnow
 
 log = logging.getLogger("workspace.jobs")
 LEASE_KEY = "coopilote:jobs:ticker"
@@ -47,6 +49,27 @@ def periodic(name: str, every: float):
         return fn
 
     return register
+
+
+def claim_due(model, lease: timedelta = timedelta(minutes=1)):
+    """The next row of ``model`` due now (``status`` pending, ``next_attempt_at`` passed),
+    leased for ``lease`` and committed, so that another worker skips it (``FOR UPDATE SKIP
+    LOCKED`` on PostgreSQL); None when nothing is due. The queues of outgoing webhooks and
+    mail use it."""
+    now = utcnow()
+    row = db.session.scalar(
+        db.select(model)
+        .where(model.status == "pending", model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at, model.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    if row is None:
+        db.session.rollback()
+        return None
+    row.next_attempt_at = now + lease
+    db.session.commit()
+    return row
 
 
 def run_task(name: str) -> bool:

@@ -21,7 +21,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from workspace.extensions import db
-from workspace.jobs.periodic import periodic
+from workspace.jobs.periodic import claim_due, periodic
 from workspace.jobs.queue import wake
 from workspace.models import utcnow
 
@@ -47,30 +47,12 @@ def _forget(session: Session, previous_transaction) -> None:
     session.info.pop("mail_queued", None)
 
 
-def _claim() -> OutgoingMail | None:
-    """Take one due message and lease it for a minute (another process skips it)."""
-    now = utcnow()
-    mail = db.session.scalar(
-        db.select(OutgoingMail)
-        .where(OutgoingMail.status == PENDING, OutgoingMail.next_attempt_at <= now)
-        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if mail is None:
-        db.session.rollback()
-        return None
-    mail.next_attempt_at = now + timedelta(minutes=1)
-    db.session.commit()
-    return mail
-
-
 @periodic("mail", every=2)
 def deliver_mail(limit: int = 100) -> int:
     """Send what is due; how many attempts were made."""
     done = 0
     while done < limit:
-        mail = _claim()
+        mail = claim_due(OutgoingMail)
         if mail is None:
             break
         _attempt(mail)

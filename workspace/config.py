@@ -60,8 +60,8 @@ SETTINGS = [
         "WORKSPACE_JOBS_KEEP_DAYS",
         "JOBS_KEEP_DAYS",
         "7",
-        "Finished jobs, and the files they made (project backups…), are forgotten after this "
-        "many days",
+        "Finished jobs, the files they made (project backups…) and the record of sent mail "
+        "are forgotten after this many days",
     ),
     Setting(
         "WORKSPACE_DIGEST_HOUR",

@@ -100,3 +100,23 @@ def test_without_a_server_the_worker_writes_the_outbox_folder(app):
     assert mail_module.read_outbox() == []  # queued, not sent yet
     deliver_mail()
     assert read_outbox() == [{"to": "claire@example.org", "subject": "Sujet", "body": "Corps"}]
+
+
+def test_a_sent_message_keeps_no_link_and_is_forgotten_later(app, smtp, monkeypatch):
+    """A reset or invitation link must not stay readable in the database once mailed."""
+    from workspace.notifications.outbox import forget_old_mail
+
+    calls, _state = smtp
+    queue_mail("claire@example.org", "Réinitialiser", "https://coopilote.example/reset/SECRET")
+    queue_mail("karim@example.org", "Invitation", "https://coopilote.example/invitations/SECRET")
+    db.session.commit()
+    deliver_mail()
+    assert all(body.endswith("SECRET") for _to, _s, body in calls) and len(calls) == 2
+    assert all(m.body == "" for m in db.session.scalars(db.select(OutgoingMail)))
+    monkeypatch.setitem(app.config, "JOBS_KEEP_DAYS", "7")
+    assert forget_old_mail() == 0  # kept a while (what was sent, to whom, when)
+    for mail in db.session.scalars(db.select(OutgoingMail)):
+        mail.created_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    assert forget_old_mail() == 2
+    assert db.session.scalar(db.select(db.func.count(OutgoingMail.id))) == 0

@@ -139,14 +139,15 @@ def test_under_rq_one_worker_at_a_time_holds_the_ticker():
 
 
 def test_a_serving_web_process_keeps_the_local_worker_running(app, client, monkeypatch):
-    from workspace.jobs import local, views
+    from workspace.jobs import local, relay, views
 
-    started = []
+    started, relays = [], []
     monkeypatch.setattr(local, "ensure_local_worker", lambda: started.append(1))
+    monkeypatch.setattr(relay, "start_relay", relays.append)
     monkeypatch.setattr(views, "_last_check", [float("-inf")])
     views._keep_local_worker()
     views._keep_local_worker()  # checked now and then, not on every request
-    assert started == [1]
+    assert started == [1] and relays == [app]  # and the notices of its jobs are relayed
 
 
 def test_the_local_worker_reads_and_writes_where_the_web_process_does(app, monkeypatch):

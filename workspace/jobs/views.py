@@ -83,8 +83,9 @@ KEEP_WORKER_EVERY = 30  # seconds between two checks that the local worker runs
 
 
 def _keep_local_worker() -> None:
-    """Serving requests means the site is up: its periodic work (webhooks, digests) needs
-    the local worker even before anyone asks for a job; checked now and then, not each time."""
+    """Serving requests means the site is up: its periodic work (webhooks, mail, digests)
+    needs the local worker even before anyone asks for a job, and the notices of finished
+    jobs need the relay (no Redis); checked now and then, not on every request."""
     import time
 
     now = time.monotonic()
@@ -107,5 +108,7 @@ _last_check = [float("-inf")]
 def init_jobs(app) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(jobs_cli)
-    if app.config.get("JOBS_SPAWN_WORKER", True):
+    if app.config.get("JOBS_SPAWN_WORKER", True) or not app.testing:
+        # Also when the local worker is run by hand (JOBS_SPAWN_WORKER=0): its notices
+        # still need the relay (tests run the queue and push in-process).
         app.before_request(_keep_local_worker)

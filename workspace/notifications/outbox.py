@@ -8,7 +8,8 @@ periodic task ``mail`` (``jobs/periodic.py``) claims due messages one at a time 
 SKIP LOCKED`` on PostgreSQL) and sends them through
 :func:`~workspace.notifications.mail.send_mail`; a failure is retried after 1, 2, 4, 8…
 minutes, :data:`MAX_ATTEMPTS` times in all, then the message is marked failed (the log says
-why).
+why). A message's body (an invitation or reset link) is blanked once it is sent or given up,
+and the row deleted ``JOBS_KEEP_DAYS`` days later.
 """
 
 from __future__ import annotations
@@ -68,9 +69,24 @@ def _attempt(mail: OutgoingMail) -> None:
         log.warning("mail to %s failed (attempt %s): %s", mail.to, mail.attempts, exc)
         mail.last_error = f"{type(exc).__name__}: {exc}"[:300]
         if mail.attempts >= MAX_ATTEMPTS:
-            mail.status = FAILED
+            mail.status, mail.body = FAILED, ""
         else:
             mail.next_attempt_at = utcnow() + timedelta(minutes=2 ** (mail.attempts - 1))
     else:
-        mail.status, mail.sent_at, mail.last_error = SENT, utcnow(), ""
+        mail.status, mail.sent_at, mail.last_error, mail.body = SENT, utcnow(), "", ""
     db.session.commit()
+
+
+@periodic("forget-mail", every=3600)
+def forget_old_mail() -> int:
+    """Delete the messages sent or given up more than ``JOBS_KEEP_DAYS`` days ago; how many.
+    (Their bodies, which may hold a sign-in link, are already blanked once they are done.)"""
+    days = int(current_app.config.get("JOBS_KEEP_DAYS") or 7)
+    cutoff = utcnow() - timedelta(days=days)
+    done = db.session.execute(
+        db.delete(OutgoingMail).where(
+            OutgoingMail.status.in_((SENT, FAILED)), OutgoingMail.created_at < cutoff
+        )
+    ).rowcount
+    db.session.commit()
+    return done

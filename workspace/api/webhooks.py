@@ -30,7 +30,7 @@ from workspace.api.models import Webhook, WebhookDelivery
 from workspace.api.ssrf import UnsafeUrl, check_url
 from workspace.events import project_event
 from workspace.extensions import db
-from workspace.jobs.periodic import claim_due, periodic
+from workspace.jobs.periodic import drain_due, periodic
 from workspace.jobs.queue import wake
 from workspace.models import utcnow
 
@@ -159,14 +159,7 @@ def backoff(attempts: int) -> timedelta:
 def deliver_due(limit: int = 50) -> int:
     """Deliver what is due now; returns how many attempts were made (the worker loops on it;
     ``flask --app workspace webhooks deliver`` runs it once)."""
-    done = 0
-    while done < limit:
-        delivery = claim_due(WebhookDelivery)
-        if delivery is None:
-            break
-        attempt(delivery)
-        done += 1
-    return done
+    return drain_due(WebhookDelivery, attempt, limit)
 
 
 def attempt(delivery: WebhookDelivery) -> None:

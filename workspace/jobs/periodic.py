@@ -72,6 +72,19 @@ def claim_due(model, lease: timedelta = timedelta(minutes=1)):
     return row
 
 
+def drain_due(model, attempt: Callable[[object], None], limit: int) -> int:
+    """Claim and ``attempt(row)`` the due rows of ``model`` one at a time, at most ``limit``;
+    how many attempts were made."""
+    done = 0
+    while done < limit:
+        row = claim_due(model)
+        if row is None:
+            break
+        attempt(row)
+        done += 1
+    return done
+
+
 def run_task(name: str) -> bool:
     """Run one task now in a fresh context; False when it failed (logged, rolled back)."""
     app = current_app._get_current_object()

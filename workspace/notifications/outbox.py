@@ -22,7 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from workspace.extensions import db
-from workspace.jobs.periodic import claim_due, periodic
+from workspace.jobs.periodic import drain_due, periodic
 from workspace.jobs.queue import wake
 from workspace.models import utcnow
 
@@ -51,14 +51,7 @@ def _forget(session: Session, previous_transaction) -> None:
 @periodic("mail", every=2)
 def deliver_mail(limit: int = 100) -> int:
     """Send what is due; how many attempts were made."""
-    done = 0
-    while done < limit:
-        mail = claim_due(OutgoingMail)
-        if mail is None:
-            break
-        _attempt(mail)
-        done += 1
-    return done
+    return drain_due(OutgoingMail, _attempt, limit)
 
 
 def _attempt(mail: OutgoingMail) -> None:

@@ -208,3 +208,54 @@ def test_a_known_organisation_is_reused_and_only_the_pole_converts(client, login
     )
     db.session.refresh(asked)
     assert [o.id for o in asked.project.partners] == [known.id]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("need", "autre", "N&#39;est pas un choix valide."),
+        ("organisation", "x" * 201, "200 caractères au plus."),
+        ("organisation_kind", "", "Ce champ est obligatoire."),
+        ("organisation_kind", "funder", "N&#39;est pas un choix valide."),
+        ("town", "x" * 121, "120 caractères au plus."),
+        ("contact_name", "", "Ce champ est obligatoire."),
+        ("phone", "0" * 31, "30 caractères au plus."),
+        ("message", "x" * 4001, "4000 caractères au plus."),
+        ("partners", "x" * 1001, "1000 caractères au plus."),
+    ],
+)
+def test_each_field_refuses_a_bad_value_in_french(client, field, value, message):
+    r = client.post("/demande", data={**GOOD, field: value})
+    assert r.status_code == 400 and message in r.text, (field, value)
+    assert _count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"status": "accompaniment", "note": "x" * 2001}, "2000 caractères au plus."),
+        ({"status": "", "note": ""}, "Ce champ est obligatoire."),
+    ],
+)
+def test_the_qualification_refuses_a_bad_value(client, login_as, data, message):
+    _project, people = project_with_roles()
+    client.post("/demande", data=GOOD)
+    asked = db.session.scalar(db.select(IntakeRequest))
+    r = login_as(people["adviser"]).post(f"/pole/demandes/{asked.id}", data=data)
+    assert r.status_code == 400 and message in r.text
+    db.session.refresh(asked)
+    assert asked.status == "new" and asked.note == ""
+
+
+def test_the_conversion_refuses_an_unknown_form_or_a_long_name(client, login_as):
+    from workspace.models import Project
+
+    _project, people = project_with_roles()
+    client.post("/demande", data=GOOD)
+    asked = db.session.scalar(db.select(IntakeRequest))
+    pole = login_as(people["adviser"])
+    r = pole.post(f"/pole/demandes/{asked.id}/projet", data={"name": "X", "form": "empire"})
+    assert r.status_code == 400 and "N&#39;est pas un choix valide." in r.text
+    r = pole.post(f"/pole/demandes/{asked.id}/projet", data={"name": "x" * 201, "form": "gcsms"})
+    assert r.status_code == 400 and "200 caractères au plus." in r.text
+    assert db.session.scalar(db.select(db.func.count(Project.id))) == 1  # only the fixture's

@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app
 
 from workspace.extensions import db
 from workspace.models import utcnow
+from workspace.web.uploads import send_attachment
 
 from .models import DONE, FAILED, Job
 from .periodic import periodic
@@ -49,28 +50,23 @@ def send_job_file(job: Job):
     path = job_dir(job.id) / str(spec.get("name", "")) if spec else None
     if path is None or Path(spec["name"]).name != spec["name"] or not path.is_file():
         abort(404)
-    response = send_file(
-        path,
-        mimetype=spec.get("type") or "application/octet-stream",
-        as_attachment=True,
-        download_name=spec["name"],
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_attachment(path, spec.get("type") or "application/octet-stream", spec["name"])
 
 
 def discard_files(job_id: int) -> None:
     shutil.rmtree(job_dir(job_id), ignore_errors=True)
 
 
+def keep_cutoff():
+    """What ended before this moment is forgotten (``JOBS_KEEP_DAYS`` days ago)."""
+    return utcnow() - timedelta(days=int(current_app.config.get("JOBS_KEEP_DAYS") or 7))
+
+
 @periodic("forget-jobs", every=3600)
 def forget_old_jobs() -> int:
     """Delete the jobs that ended more than ``JOBS_KEEP_DAYS`` days ago, with their files;
     how many."""
-    days = int(current_app.config.get("JOBS_KEEP_DAYS") or 7)
-    cutoff = utcnow() - timedelta(days=days)
+    cutoff = keep_cutoff()
     old = list(
         db.session.scalars(
             db.select(Job.id).where(Job.status.in_((DONE, FAILED)), Job.finished_at < cutoff)

@@ -22,6 +22,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from workspace.extensions import db
+from workspace.jobs.files import keep_cutoff
 from workspace.jobs.periodic import drain_due, periodic
 from workspace.jobs.queue import wake
 from workspace.models import utcnow
@@ -74,8 +75,7 @@ def _attempt(mail: OutgoingMail) -> None:
 def forget_old_mail() -> int:
     """Delete the messages sent or given up more than ``JOBS_KEEP_DAYS`` days ago; how many.
     (Their bodies, which may hold a sign-in link, are already blanked once they are done.)"""
-    days = int(current_app.config.get("JOBS_KEEP_DAYS") or 7)
-    cutoff = utcnow() - timedelta(days=days)
+    cutoff = keep_cutoff()
     done = db.session.execute(
         db.delete(OutgoingMail).where(
             OutgoingMail.status.in_((SENT, FAILED)), OutgoingMail.created_at < cutoff

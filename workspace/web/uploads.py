@@ -129,13 +129,12 @@ def send_stored(stored: StoredFile):
     path = path_of(stored)
     if not path.is_file():
         abort(404)
-    response = send_file(
-        path,
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=stored.original_name,
-        max_age=0,
-    )
+    return send_attachment(path, stored.content_type, stored.original_name)
+
+
+def send_attachment(path: Path, mimetype: str, name: str):
+    """A file on disk as a download that the browser never renders nor sniffs."""
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -213,8 +213,8 @@ MUTATIONS = [
     M(
         "download-as-attachment",
         "workspace/web/uploads.py",
-        "        as_attachment=True,\n",
-        "        as_attachment=False,\n",
+        "as_attachment=True, download_name=name",
+        "as_attachment=False, download_name=name",
         f"{UPLOADS}::test_download_authorisation",
     ),
     M(

@@ -3,6 +3,8 @@
 Columns, tasks (area, responsible organisation, assignees, dates, priority, labels,
 sub-items, milestone link), drag and drop and keyboard moves, live updates, filters,
 “mes tâches”, task templates, CSV export.
+
+Hook provided (among others): ``portfolio_facts(projects, today)`` (overdue tasks).
 """
 
 import click
@@ -21,6 +23,7 @@ from .hooks import (
     milestone_links,
     my_projects_top,
     on_project_created,
+    portfolio_facts,
     project_form_fields,
     render_markdown,
     resolve_task,
@@ -99,6 +102,7 @@ plugin = Plugin(
         "calendar_entries": calendar_entries,
         "milestone_links": milestone_links,
         "my_projects_top": my_projects_top,
+        "portfolio_facts": portfolio_facts,
         "project_form_fields": project_form_fields,
     },
     styles=["css/board.css"],

@@ -11,14 +11,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from workspace.extensions import db
 from workspace.models import area_label
+from workspace.web.formats import spreadsheet_text as _cell
 
 from .models import BoardColumn, Priority, Task
 from .queries import CARD_OPTIONS, Filters, base_query, card_extras
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _d(value: date | None) -> str:

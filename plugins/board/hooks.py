@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import markdown_it
 import nh3
 from flask import g, render_template, url_for
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -90,6 +93,31 @@ def _count_my_open_tasks(user, project_ids: list[int]):
             Task.assignees.any(User.id == user.id),
         )
     ).one()
+
+
+def portfolio_facts(projects, today: date) -> dict[int, dict]:
+    """The portfolio's facts of each project (one query for them all): the open tasks past
+    their due date (``overdue``) and an alert that links to the board filtered on them."""
+    ids = [p.id for p in projects]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Task.project_id, func.count(Task.id))
+        .join(BoardColumn, BoardColumn.id == Task.column_id)
+        .where(
+            Task.project_id.in_(ids),
+            Task.archived.is_(False),
+            BoardColumn.done.is_(False),
+            Task.due_date < today,
+        )
+        .group_by(Task.project_id)
+    ).all()
+    facts = {}
+    for pid, n in rows:
+        text = ngettext("%(num)d tâche en retard", "%(num)d tâches en retard", n)
+        url = url_for("board.index", project_id=pid, due="overdue")
+        facts[pid] = {"overdue": n, "alerts": [{"text": text, "url": url, "level": "warn"}]}
+    return facts
 
 
 def my_projects_top(projects=(), **_kw) -> str | None:

@@ -6,8 +6,8 @@ by name. Each card refreshes itself live: on the notices named by the widget's o
 
 Hooks used: ``report_sections(project, period)`` → ``[{"title", "html", "order"?}]``,
 ``calendar_items(project)`` → ``[{"date", "title", "url", "kind", "overdue"}]``,
-``portfolio_alerts(project)`` → ``[{"text", "url", "level"}]``,
-``indicator_status_counts(project)`` → ``{"counts", "labels", "tones"}``.
+``portfolio_facts(projects, today)`` → ``{project_id: {"alerts", "overdue", "pending",
+"lights", "next_milestone"}}`` (see :mod:`.portfolio_data`).
 Hook provided: ``my_projects_top`` (a link to the portfolio).
 """
 

@@ -5,7 +5,7 @@ indicators, enter measurements, answer the evaluator's questions), ``indicators.
 (evaluators only: accept, question or reject; override a status with a justification).
 
 Hooks provided: ``report_sections(project, period)``, ``calendar_items(project)``,
-``portfolio_alerts(project)``, ``indicator_status_counts(project)``.
+``portfolio_facts(projects, today)``.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -91,8 +91,7 @@ plugin = Plugin(
         "awaiting": awaiting,
         "report_sections": report.report_sections,
         "calendar_items": hooks.calendar_items,
-        "portfolio_alerts": hooks.portfolio_alerts,
-        "indicator_status_counts": hooks.status_counts,
+        "portfolio_facts": hooks.portfolio_facts,
     },
     styles=["css/indicators.css"],
     demo=demo,

@@ -17,6 +17,7 @@ from workspace.jobs.files import new_file
 from workspace.jobs.views import started
 from workspace.models import Project, area_label, utcnow
 from workspace.permissions import can, requires
+from workspace.web.formats import spreadsheet_text
 
 from . import queries
 from . import status as st
@@ -28,10 +29,7 @@ from .views import bp
 def _safe(value):
     """Neutralise spreadsheet formulas in text cells (CSV injection); drop the characters a
     spreadsheet (XML) cannot hold, which older data may carry."""
-    value = xml_safe(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return spreadsheet_text(xml_safe(value))
 
 
 def _label(enum, value) -> str:

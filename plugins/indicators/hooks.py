@@ -3,6 +3,8 @@ section is in report.py)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import url_for
 from flask_babel import ngettext
 
@@ -37,54 +39,44 @@ def widget_reviews(project, user) -> dict | None:
     return {"to_review": to_review, "questions": questions[:5], "n_questions": len(questions)}
 
 
-def status_counts(project) -> dict:
-    """``{status: count}`` of the project's indicators (portfolio traffic lights)."""
-    rows = queries.rows(project.id)
-    if not rows:
-        return None
-    return {"counts": queries.counts(rows), "labels": st.LABELS, "tones": st.TONES}
+def portfolio_facts(projects, today: date) -> dict[int, dict]:
+    """The portfolio's facts of each project (2 queries for them all): the traffic lights,
+    the measurements late (``overdue``) and the alerts (off track, late, open questions)."""
+    by_project = queries.rows_by_project(p.id for p in projects)
+    facts = {}
+    for project in projects:
+        rows = by_project[project.id]
+        if not rows:
+            continue
+        late = sum(i["overdue"] for i in queries.due_items(project, rows, today))
+        facts[project.id] = {
+            "lights": {"counts": queries.counts(rows), "labels": st.LABELS, "tones": st.TONES},
+            "overdue": late,
+            "alerts": _alerts(project, rows, late),
+        }
+    return facts
 
 
-def portfolio_alerts(project) -> list[dict]:
-    """Alerts for the portfolio: off-track indicators, late measurements, open questions."""
-    rows = queries.rows(project.id)
+def _alerts(project, rows, late: int) -> list[dict]:
     url = url_for("indicators.index", project_id=project.id)
     alerts = []
     off = sum(r.status == st.OFF_TRACK for r in rows)
     if off:
-        alerts.append(
-            {
-                "text": ngettext(
-                    "%(num)d indicateur en retard", "%(num)d indicateurs en retard", off
-                ),
-                "url": url,
-                "level": "danger",
-            }
-        )
-    late = sum(i["overdue"] for i in queries.due_items(project, rows))
+        text = ngettext("%(num)d indicateur en retard", "%(num)d indicateurs en retard", off)
+        alerts.append({"text": text, "url": url, "level": "danger"})
     if late:
-        alerts.append(
-            {
-                "text": ngettext(
-                    "%(num)d mesure à saisir en retard", "%(num)d mesures à saisir en retard", late
-                ),
-                "url": url,
-                "level": "warn",
-            }
+        text = ngettext(
+            "%(num)d mesure à saisir en retard", "%(num)d mesures à saisir en retard", late
         )
+        alerts.append({"text": text, "url": url, "level": "warn"})
     questions = sum(r.open_questions for r in rows)
     if questions:
-        alerts.append(
-            {
-                "text": ngettext(
-                    "%(num)d question de l'évaluation en attente",
-                    "%(num)d questions de l'évaluation en attente",
-                    questions,
-                ),
-                "url": url,
-                "level": "warn",
-            }
+        text = ngettext(
+            "%(num)d question de l'évaluation en attente",
+            "%(num)d questions de l'évaluation en attente",
+            questions,
         )
+        alerts.append({"text": text, "url": url, "level": "warn"})
     return alerts
 
 

@@ -44,10 +44,14 @@ class Row:
 
 
 def indicators_of(project_id: int) -> list[Indicator]:
+    return _indicators_of([project_id])
+
+
+def _indicators_of(project_ids: list[int]) -> list[Indicator]:
     return list(
         db.session.scalars(
             db.select(Indicator)
-            .filter_by(project_id=project_id)
+            .where(Indicator.project_id.in_(project_ids))
             .order_by(Indicator.area, Indicator.position, Indicator.name)
         )
     )
@@ -55,11 +59,20 @@ def indicators_of(project_id: int) -> list[Indicator]:
 
 @per_request
 def rows(project_id: int) -> list[Row]:
-    """Each indicator with its status, last accepted value and review counts (4 queries).
+    """Each indicator with its status, last accepted value and review counts (2 queries).
 
     Computed once per request (the dashboard's cards and the calendar share it): callers
     must not change the list."""
-    indicators = indicators_of(project_id)
+    return rows_by_project((project_id,))[project_id]
+
+
+def rows_by_project(project_ids) -> dict[int, list[Row]]:
+    """:func:`rows` of many projects at once, in the same 2 queries (the portfolio)."""
+    ids = list(project_ids)
+    out: dict[int, list[Row]] = {pid: [] for pid in ids}
+    if not ids:
+        return out
+    indicators = _indicators_of(ids)
     accepted: dict[int, Last] = {}
     stats: dict[int, dict] = {}
     periods: dict[int, set] = {}
@@ -70,7 +83,7 @@ def rows(project_id: int) -> list[Row]:
         Measurement.period_end,
         Measurement.value,
         Measurement.review_status,
-    ).filter_by(project_id=project_id)
+    ).where(Measurement.project_id.in_(ids))
     for ind_id, period, end, value, review in db.session.execute(
         q.order_by(Measurement.period_end)
     ):
@@ -83,15 +96,13 @@ def rows(project_id: int) -> list[Row]:
             trends.setdefault(ind_id, []).append((period, value))
         if review == Decision.ACCEPTED:
             accepted[ind_id] = Last(value, period, end)
-    out = []
     for ind in indicators:
         last = accepted.get(ind.id)
-        status = _status(ind, last)
         s = stats.get(ind.id, {})
-        out.append(
+        out[ind.project_id].append(
             Row(
                 ind,
-                status,
+                _status(ind, last),
                 last,
                 s.get("count", 0),
                 s.get("questioned", 0),

@@ -15,7 +15,7 @@ from workspace.plugins import Commentable, NavItem, Plugin, Searchable, Widget
 
 from . import models  # noqa: F401 - the tables
 from .api import api_bp
-from .awaiting import awaiting, my_projects_top, portfolio_alerts
+from .awaiting import awaiting, my_projects_top, portfolio_facts
 from .demo import demo
 from .models import Decision, Milestone, MilestoneReview, Status
 from .operations import milestone_url
@@ -117,7 +117,7 @@ plugin = Plugin(
         "agreement_date": agreement_date,
         "my_projects_top": my_projects_top,
         "awaiting": awaiting,
-        "portfolio_alerts": portfolio_alerts,
+        "portfolio_facts": portfolio_facts,
         "report_sections": report_sections,
     },
     styles=["css/milestones.css"],

@@ -3,6 +3,8 @@ sent back « à reprendre » (« Ce qui vous attend » on the home page, the por
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user
@@ -45,19 +47,55 @@ def awaiting(user, projects) -> list[Awaiting]:
     return items
 
 
-def portfolio_alerts(project) -> list[dict]:
-    """The portfolio's alerts: milestones waiting for the adviser, and sent back."""
-    alerts = []
-    url = url_for("milestones.index", project_id=project.id)
-    submitted = _counts([project.id], Status.SUBMITTED).get(project.id, 0)
-    if submitted:
-        text = ngettext("%(num)d jalon à valider", "%(num)d jalons à valider", submitted)
-        alerts.append({"text": text, "url": url, "level": "warn"})
-    returned = _counts([project.id], Status.RETURNED).get(project.id, 0)
-    if returned:
-        text = ngettext("%(num)d jalon à reprendre", "%(num)d jalons à reprendre", returned)
-        alerts.append({"text": text, "url": url, "level": "warn"})
-    return alerts
+def portfolio_facts(projects, today: date) -> dict[int, dict]:
+    """The portfolio's facts of each project (one query for them all): the next milestone
+    not yet validated, those past their date (``overdue``), those waiting for the adviser
+    (``pending``) and the alerts (to validate, to rework, late)."""
+    ids = [p.id for p in projects]
+    if not ids:
+        return {}
+    open_ones = db.session.execute(
+        db.select(Milestone.id, Milestone.project_id, Milestone.title, Milestone.planned_date)
+        .add_columns(Milestone.status)
+        .where(Milestone.project_id.in_(ids), Milestone.status != Status.VALIDATED.value)
+        .order_by(Milestone.planned_date.is_(None), Milestone.planned_date, Milestone.id)
+    ).all()
+    by_project: dict[int, list] = {}
+    for row in open_ones:
+        by_project.setdefault(row.project_id, []).append(row)
+    facts = {}
+    for pid, rows in by_project.items():
+        url = url_for("milestones.index", project_id=pid)
+        first = rows[0]
+        submitted = sum(r.status == Status.SUBMITTED.value for r in rows)
+        returned = sum(r.status == Status.RETURNED.value for r in rows)
+        # Waiting for the adviser is not late: the directors did their part.
+        late = sum(
+            bool(r.planned_date and r.planned_date < today and r.status != Status.SUBMITTED.value)
+            for r in rows
+        )
+        alerts = []
+        if submitted:
+            text = ngettext("%(num)d jalon à valider", "%(num)d jalons à valider", submitted)
+            alerts.append({"text": text, "url": url, "level": "warn"})
+        if returned:
+            text = ngettext("%(num)d jalon à reprendre", "%(num)d jalons à reprendre", returned)
+            alerts.append({"text": text, "url": url, "level": "warn"})
+        if late:
+            text = ngettext("%(num)d jalon en retard", "%(num)d jalons en retard", late)
+            alerts.append({"text": text, "url": url, "level": "danger"})
+        facts[pid] = {
+            "next_milestone": {
+                "title": first.title,
+                "date": first.planned_date,
+                "url": url_for("milestones.detail", project_id=pid, milestone_id=first.id),
+                "late": bool(first.planned_date and first.planned_date < today),
+            },
+            "pending": submitted,
+            "overdue": late,
+            "alerts": alerts,
+        }
+    return facts
 
 
 def my_projects_top(projects=(), **_kw):

@@ -62,6 +62,17 @@ def date_time(value) -> str:
     return "—" if value is None else format_datetime(value, "d MMM y, HH:mm")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value):
+    """A text cell a spreadsheet will not run as a formula (CSV injection); other values
+    as they are."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
 def iso(value) -> str:
     if value is None:
         return ""

@@ -67,8 +67,9 @@ SETTINGS = [
         "WORKSPACE_DIGEST_HOUR",
         "DIGEST_HOUR",
         "7",
-        "Hour (0-23, Paris time) after which the job worker sends the previous day's digest; "
-        "off: only `flask digest send` does (from cron)",
+        "Hour (0-23, Paris time) after which the job worker sends the previous day's digest "
+        "(and on Monday the advisers' weekly portfolio point); off: only `flask digest send` "
+        "and `flask portfolio send-weekly` do (from cron)",
     ),
     Setting(
         "WORKSPACE_PRESENCE_BATCH_SECONDS",

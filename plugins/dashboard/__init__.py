@@ -8,7 +8,8 @@ Hooks used: ``report_sections(project, period)`` → ``[{"title", "html", "order
 ``calendar_items(project)`` → ``[{"date", "title", "url", "kind", "overdue"}]``,
 ``portfolio_facts(projects, today)`` → ``{project_id: {"alerts", "overdue", "pending",
 "lights", "next_milestone"}}`` (see :mod:`.portfolio_data`).
-Hook provided: ``my_projects_top`` (a link to the portfolio).
+Hook provided: ``my_projects_top`` (a link to the portfolio). The weekly portfolio point
+of the advisers: :mod:`.weekly`.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import NavItem, Plugin, Widget
 
-from . import narrative, views_reports  # noqa: F401 - register the report routes
+from . import narrative, views_reports, weekly  # noqa: F401 - routes, the weekly periodic task
 from . import widgets as w
 from .portfolio import bp as portfolio_bp
 from .portfolio import my_projects_link
@@ -59,6 +60,11 @@ _reminders.live = "report:* measurement:* indicator:* milestone:*"
 _activity.live = "*"
 _members.live = "member:* project:*"
 
+
+def _on_load(app) -> None:
+    app.cli.add_command(weekly.portfolio_cli)
+
+
 plugin = Plugin(
     name="dashboard",
     title=_l("Tableau de bord"),
@@ -84,4 +90,5 @@ plugin = Plugin(
     widgets=[_stage, _reminders, _activity, _members],
     hooks={"my_projects_top": my_projects_link},
     styles=["css/dashboard.css"],
+    on_load=_on_load,
 )

@@ -1,10 +1,11 @@
-"""The log of generated funder reports (« bilans »)."""
+"""The log of generated funder reports (« bilans »), their narrative, and the log of the
+weekly portfolio points sent."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
@@ -65,3 +66,17 @@ class ReportNarrative(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     @property
     def written(self) -> bool:
         return bool(self.actions or self.difficulties or self.next_steps)
+
+
+class PortfolioPointLog(IdMixin, db.Model):
+    """One row per person and week once the weekly portfolio point is sent: sent once."""
+
+    __revision__ = False  # one person's log (workspace/cache/revisions.py)
+    __tablename__ = "dashboard_portfolio_point"
+    __table_args__ = (UniqueConstraint("user_id", "week"),)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    week: Mapped[date] = mapped_column(Date)  # the Monday
+    projects: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

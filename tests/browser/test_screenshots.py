@@ -66,6 +66,7 @@ def _shots(ids: dict[str, int]) -> list[tuple[str, str, str]]:
         ("milestones", "claire", f"{p}/milestones/"),
         ("members", "claire", f"{p}/members/"),
         ("validations", "julien", "/my/validations"),
+        ("portfolio", "julien", "/portfolio"),
         ("milestone-review", "julien", f"{p}/milestones/{ids['milestone']}"),
         ("funding", "karim", f"{p}/funding/"),
         ("discussions", "karim", f"{p}/comments/"),

@@ -47,6 +47,7 @@ KINDS = {
     "plan_decided": (_l("Section du plan validée ou renvoyée (direction)"), "app"),
     "job_done": (_l("Bilan ou export demandé prêt, ou en échec"), "app"),
     "intake_new": (_l("Nouvelle demande d'information ou d'accompagnement (Pôle)"), "email"),
+    "portfolio_weekly": (_l("Point hebdomadaire de mes projets accompagnés (conseil)"), "email"),
 }
 CHANNELS = {
     "app": _l("Dans l'application"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -42,4 +42,44 @@ def add_indicators(project, actor, evaluator, n=1, per=2):
 def dash(roles_project):
     project, people = roles_project
     add_indicators(project, people["director"], people["evaluator"])
+    return project, people
+
+
+def milestone(project, actor, title, days, status="planned"):
+    from plugins.milestones import operations
+
+    m = operations.create_milestone(
+        project, actor, title=title, planned_date=date.today() + timedelta(days=days)
+    )
+    m.status = status
+    db.session.commit()
+    return m
+
+
+def task(project, actor, title, days, done=False):
+    from plugins.board import operations
+    from plugins.board.setup import ensure_columns
+
+    columns = ensure_columns(project)
+    column = next(c for c in columns if c.done == done)
+    task = operations.create_task(
+        project, actor, column, title=title, due_date=date.today() + timedelta(days=days)
+    )
+    db.session.commit()
+    return task
+
+
+@pytest.fixture
+def busy(roles_project):
+    """A project with milestones late, waiting, returned and ahead, and tasks late or done."""
+    project, people = roles_project
+    director = people["director"]
+    milestone(project, director, "Jalon ancien validé", -90, "validated")
+    milestone(project, director, "Convention en retard", -10)
+    milestone(project, director, "Diagnostic soumis", -5, "submitted")
+    milestone(project, director, "Statuts renvoyés", 20, "returned")
+    milestone(project, director, "Assemblée", 40)
+    task(project, director, "Tâche en retard", -3)
+    task(project, director, "Tâche finie en retard", -3, done=True)
+    task(project, director, "Tâche à venir", 3)
     return project, people

@@ -11,49 +11,11 @@ import pytest
 from sqlalchemy import event
 
 from tests.factories import create_project, create_user
+from tests.plugins.dashboard.conftest import milestone as _milestone
+from tests.plugins.dashboard.conftest import task as _task
 from workspace.extensions import db
 
 TODAY = date.today()
-
-
-def _milestone(project, actor, title, days, status="planned"):
-    from plugins.milestones import operations
-
-    m = operations.create_milestone(
-        project, actor, title=title, planned_date=TODAY + timedelta(days=days)
-    )
-    m.status = status
-    db.session.commit()
-    return m
-
-
-def _task(project, actor, title, days, done=False):
-    from plugins.board import operations
-    from plugins.board.setup import ensure_columns
-
-    columns = ensure_columns(project)
-    column = next(c for c in columns if c.done == done)
-    task = operations.create_task(
-        project, actor, column, title=title, due_date=TODAY + timedelta(days=days)
-    )
-    db.session.commit()
-    return task
-
-
-@pytest.fixture
-def busy(roles_project):
-    """A project with milestones late, waiting, returned and ahead, and tasks late or done."""
-    project, people = roles_project
-    director = people["director"]
-    _milestone(project, director, "Jalon ancien validé", -90, "validated")
-    _milestone(project, director, "Convention en retard", -10)
-    _milestone(project, director, "Diagnostic soumis", -5, "submitted")
-    _milestone(project, director, "Statuts renvoyés", 20, "returned")
-    _milestone(project, director, "Assemblée", 40)
-    _task(project, director, "Tâche en retard", -3)
-    _task(project, director, "Tâche finie en retard", -3, done=True)
-    _task(project, director, "Tâche à venir", 3)
-    return project, people
 
 
 def _rows(page: str) -> str:

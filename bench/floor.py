@@ -11,9 +11,10 @@ as a ratio to this page: what the features cost on top of Flask + SQLAlchemy + J
 from __future__ import annotations
 
 import os
+from datetime import date
 
 from flask import Flask, render_template_string
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 
 ROWS = 500
 
@@ -71,7 +72,73 @@ def create_floor(url: str, project: int = 1) -> Flask:
             rows = conn.execute(MEASUREMENTS_QUERY, {"indicator": indicator_id}).all()
         return render_template_string(INDICATOR_PAGE, rows=rows)
 
+    @app.get("/floor/portfolio/<int:user_id>")
+    def portfolio(user_id: int):
+        """The portfolio's rows: a person's projects with their next milestone, late and
+        submitted milestones, late tasks, indicator count and last activity."""
+        with engine.connect() as conn:
+            projects = conn.execute(PORTFOLIO_QUERY, {"user": user_id}).all()
+            ids = {"ids": [p.id for p in projects], "today": date.today()}
+            facts = {q: dict(_by_project(conn, sql, ids)) for q, sql in PORTFOLIO_FACTS.items()}
+        return render_template_string(PORTFOLIO_PAGE, projects=projects, facts=facts)
+
     return app
+
+
+def _by_project(conn, sql, params):
+    return ((row[0], row[1:]) for row in conn.execute(sql, params))
+
+
+PORTFOLIO_QUERY = text(
+    """
+    SELECT p.id, p.name, p.form, p.territory, p.stage, m.role
+    FROM project p JOIN membership m ON m.project_id = p.id
+    WHERE m.user_id = :user AND NOT p.archived
+    ORDER BY p.name
+    """
+)
+
+_IN = bindparam("ids", expanding=True)
+PORTFOLIO_FACTS = {
+    "milestones": text(
+        """
+        SELECT project_id, MIN(planned_date), SUM(CASE WHEN status = 'submitted' THEN 1 END),
+               SUM(CASE WHEN planned_date < :today AND status <> 'submitted' THEN 1 END)
+        FROM milestones_milestone WHERE project_id IN :ids AND status <> 'validated'
+        GROUP BY project_id
+        """
+    ).bindparams(_IN),
+    "tasks": text(
+        """
+        SELECT t.project_id, COUNT(*) FROM board_task t
+        JOIN board_column c ON c.id = t.column_id
+        WHERE t.project_id IN :ids AND NOT t.archived AND NOT c.done AND t.due_date < :today
+        GROUP BY t.project_id
+        """
+    ).bindparams(_IN),
+    "indicators": text(
+        """
+        SELECT project_id, COUNT(*) FROM indicators_indicator WHERE project_id IN :ids
+        GROUP BY project_id
+        """
+    ).bindparams(_IN),
+    "activity": text(
+        """
+        SELECT project_id, MAX(created_at) FROM activity WHERE project_id IN :ids
+        GROUP BY project_id
+        """
+    ).bindparams(_IN),
+}
+
+PORTFOLIO_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<title>Portefeuille</title></head><body><main><h1>Portefeuille</h1><table>
+{% for p in projects %}{% set m = facts.milestones.get(p.id) %}<tr>
+<th><a href="/projects/{{ p.id }}/">{{ p.name }}</a> {{ p.form }} {{ p.territory }}
+{{ p.role }}</th>
+<td>{{ p.stage }}</td><td>{{ m[0] if m else "" }}</td><td>{{ m[2] if m else 0 }}</td>
+<td>{{ m[1] if m else 0 }}</td><td>{{ facts.tasks.get(p.id, [0])[0] }}</td>
+<td>{{ facts.indicators.get(p.id, [0])[0] }}</td><td>{{ facts.activity.get(p.id, [""])[0] }}</td>
+</tr>{% endfor %}</table></main></body></html>"""
 
 
 THREAD_QUERY = text(

@@ -131,3 +131,17 @@ def wrk(url: str, cookie: str | None, concurrency: int, seconds: float) -> Resul
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         errors=errors + (int(bad.group(1)) if bad else 0),
     )
+
+
+def page(base: str, path: str, cookie: str, concurrency: int, seconds: float) -> Result:
+    """Load one GET page (wrk when installed, else Python threads); ``cookie`` is a signed
+    session cookie, empty for a page without sign-in (a floor)."""
+    if WRK:
+        return wrk(base + path, cookie, concurrency, seconds)
+
+    def session():
+        return signed_in(base, cookie, path) if cookie else (requests.Session(), "")
+
+    return run(
+        session, lambda st, n: st[0].get(base + path, timeout=30), concurrency, 100000, seconds
+    )

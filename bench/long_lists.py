@@ -72,22 +72,6 @@ def add_comments(env: dict, project: int) -> int:
         )
 
 
-def measure(base: str, path: str, cookie: str, c: int, seconds: float) -> load.Result:
-    if load.WRK:
-        return load.wrk(base + path, cookie, c, seconds)
-
-    def session():  # the floor has no sign-in
-        return load.signed_in(base, cookie, path) if cookie else (requests.Session(), "")
-
-    return load.run(
-        session,
-        lambda st, n: st[0].get(base + path, timeout=30),
-        c,
-        100000,
-        seconds,
-    )
-
-
 def after_comment(base: str, cookie: str, project: int, c: int, seconds: float) -> load.Result:
     """A new comment, then the thread page, timed alone (rendered after a change)."""
     thread = f"/projects/{project}/comments/thread/project/{project}"
@@ -145,8 +129,8 @@ def main() -> None:
                 assert requests.get(floor_base + floor_path, timeout=30).status_code == 200
         for c in (1, 8):
             for name, path, floor_path in pages:
-                floor_res = measure(floor_base, floor_path, "", c, args.seconds)
-                res = measure(base, path, fresh, c, args.seconds)
+                floor_res = load.page(floor_base, floor_path, "", c, args.seconds)
+                res = load.page(base, path, fresh, c, args.seconds)
                 rows.append((name, c, res, floor_res))
             res = after_comment(base, cookie, p, c, args.seconds)
             rows.append(("500-comment discussion after a new comment", c, res, rows[-2][3]))

@@ -1,6 +1,7 @@
 """Profile one page in-process (pyinstrument), on a seeded 500-task project.
 
     .venv/bin/python bench/profile_page.py [--tasks 500] [--path board] [--runs 20] [--html OUT]
+        [--who adviser --projects 200]
 
 Seeds a fresh SQLite project (bench/seed.py), signs in the coordinator through the test
 client, warms the page up, then times ``--runs`` requests (prints p50/min in ms) and prints a
@@ -24,6 +25,7 @@ PATHS = {
     "checklists": "/projects/{p}/checklists/",
     "dashboard": "/projects/{p}/dashboard/",
     "overview": "/projects/{p}/",
+    "portfolio": "/portfolio",
 }
 
 
@@ -32,6 +34,10 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=500)
     parser.add_argument("--path", default="board", help=f"one of {sorted(PATHS)} or a URL path")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--who", default="coordinator", choices=["coordinator", "adviser"])
+    parser.add_argument(
+        "--projects", type=int, default=1, help="more projects of the adviser (bench/portfolio)"
+    )
     parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     args = parser.parse_args()
@@ -43,8 +49,12 @@ def main() -> None:
     url = f"sqlite:///{Path(instance) / 'bench.sqlite'}"
     app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url})
     data = seed(app, args.tasks)
+    if args.projects > 1:
+        from bench.portfolio import add_projects
+
+        add_projects(app, data["adviser"]["id"], args.projects - 1)
     client = app.test_client()
-    client.set_cookie("session", data["coordinator"]["cookie"])
+    client.set_cookie("session", data[args.who]["cookie"])
     path = PATHS.get(args.path, args.path).format(p=data["project"])
     for _ in range(3):
         response = client.get(path)

@@ -7,13 +7,13 @@ from datetime import date
 import markdown_it
 import nh3
 from flask import g, render_template, url_for
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 
 from workspace.extensions import db
 from workspace.permissions import can
+from workspace.web.formats import ngettext
 
 from .lookups import today
 from .models import BoardColumn, Task

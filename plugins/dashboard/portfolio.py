@@ -8,32 +8,60 @@ import csv
 import io
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, get_template_attribute, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from workspace.models import Role, Stage
+from workspace.cache import fragments
+from workspace.models import CooperationForm, Role, Stage
 from workspace.web.formats import date_time
 from workspace.web.formats import spreadsheet_text as _cell
 
-from .portfolio_data import PortfolioFilters, portfolio_rows
+from .portfolio_data import PortfolioFilters, PortfolioRow, portfolio_rows
 
 bp = Blueprint("dashboard_portfolio", __name__, template_folder="templates")
+# Between two rows rendered at once (a comment: the rows' text is escaped, it cannot be one).
+ROW_MARK = Markup("<!--portfolio-row-->")
 
 
 @bp.route("/portfolio")
 @login_required
 def portfolio():
     filters = PortfolioFilters.from_args(request.args)
-    rows = portfolio_rows(current_user, filters, date.today())
+    today = date.today()
+    rows = portfolio_rows(current_user, filters, today)
     return render_template(
         "dashboard/portfolio.html",
         rows=rows,
+        row_html=rows_html(rows, today),
         filters=filters,
         sort=filters.sort,
         stages=list(Stage),
         roles=list(Role),
     )
+
+
+def rows_html(rows: list[PortfolioRow], today: date) -> dict[int, Markup]:
+    """Each row's HTML, kept per project (and the viewer's role in it, the day, the
+    language) while its data is unchanged: a change renders the row of its project alone."""
+    macro = get_template_attribute("dashboard/_portfolio_rows.html", "rows")
+    # Each label translated once, not once per row (200 rows × 3 labels).
+    labels = {e.value: str(e.label) for enum in (Stage, Role, CooperationForm) for e in enum}
+    by_role: dict[str, dict[int, PortfolioRow]] = {}
+    for r in rows:
+        by_role.setdefault(r.role, {})[r.project.id] = r
+
+    html = {}
+    for role, group in sorted(by_role.items()):
+
+        def render(ids: list[int], group=group) -> dict[int, str]:
+            parts = str(macro([group[pid] for pid in ids], labels, ROW_MARK)).split(ROW_MARK)
+            return dict(zip(ids, parts, strict=True))
+
+        for pid, part in fragments.reused("portfolio-row", group, (today, role), render).items():
+            html[pid] = Markup(part)  # noqa: S704 - the macro's autoescaped output
+    return html
 
 
 @bp.route("/portfolio.csv")
@@ -70,7 +98,7 @@ def portfolio_csv():
                 _cell(p.name),
                 str(p.form_label),
                 _cell(p.territory or ""),
-                str(r.membership.role_label),
+                str(r.role_label),
                 str(p.stage_enum.label),
                 _cell(nxt.get("title", "")),
                 nxt["date"].strftime("%d/%m/%Y") if nxt.get("date") else "",

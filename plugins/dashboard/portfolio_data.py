@@ -13,25 +13,58 @@ from datetime import date, datetime
 
 from sqlalchemy import func
 
+from workspace.cache import fragments
 from workspace.extensions import db
-from workspace.models import Activity, Membership, Project, Role, Stage
+from workspace.models import Activity, CooperationForm, Membership, Project, Role, Stage
+from workspace.notifications.center import PARIS
 from workspace.plugins import call_hook
 
 SUMMED = ("overdue", "pending")
+SHOWN = ("id", "name", "form", "stage", "territory", "archived")  # fields of ProjectLine
 STAGES = {s.value for s in Stage}
 ROLES = {r.value for r in Role}
 
 
+@dataclass(frozen=True)
+class ProjectLine:
+    """What a row shows of a project (read as plain columns: 200 ORM objects with every
+    column were a third of the page)."""
+
+    id: int
+    name: str
+    form: str
+    stage: str
+    territory: str
+    archived: bool
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    @property
+    def form_label(self) -> str:
+        return CooperationForm(self.form).label
+
+
 @dataclass
 class PortfolioRow:
-    project: Project
-    membership: Membership
+    project: ProjectLine
+    role: str  # the person's role in the project
     lights: dict | None = None
     next_milestone: dict | None = None
     alerts: list[dict] = field(default_factory=list)
     overdue: int = 0
     pending: int = 0
     last_activity: datetime | None = None
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
+    def last_day(self) -> date | None:
+        """The day (Paris) of the last activity."""
+        return self.last_activity.astimezone(PARIS).date() if self.last_activity else None
 
     @property
     def off_track(self) -> int:
@@ -85,7 +118,7 @@ def _soonest_first(milestone: dict | None) -> date:
 #: sort key → (key of a row, descending?)
 SORTS = {
     "name": (lambda r: r.project.name.lower(), False),
-    "role": (lambda r: str(r.membership.role_label), False),
+    "role": (lambda r: str(r.role_label), False),
     "stage": (lambda r: Stage(r.project.stage).index, False),
     "next": (lambda r: _soonest_first(r.next_milestone), False),
     "overdue": (lambda r: r.overdue, True),
@@ -99,7 +132,7 @@ SORTS = {
 def portfolio_rows(user, filters: PortfolioFilters, today: date) -> list[PortfolioRow]:
     """The rows of ``user``'s portfolio, filtered and sorted (queries: a fixed number)."""
     query = (
-        db.select(Project, Membership)
+        db.select(*(getattr(Project, c) for c in SHOWN), Membership.role)
         .join(Membership, Membership.project_id == Project.id)
         .where(Membership.user_id == user.id)
     )
@@ -114,7 +147,7 @@ def portfolio_rows(user, filters: PortfolioFilters, today: date) -> list[Portfol
         query = query.where(
             func.lower(Project.name).like(needle) | func.lower(Project.territory).like(needle)
         )
-    rows = [PortfolioRow(p, m) for p, m in db.session.execute(query)]
+    rows = [PortfolioRow(ProjectLine(*line[:-1]), line[-1]) for line in db.session.execute(query)]
     _add_facts(rows, today)
     if filters.attention:
         rows = [r for r in rows if r.alerts]
@@ -122,23 +155,49 @@ def portfolio_rows(user, filters: PortfolioFilters, today: date) -> list[Portfol
     return sorted(rows, key=key, reverse=reverse)
 
 
+FACT_KEYS = ("lights", "next_milestone", "alerts", "overdue", "pending", "last_activity")
+
+
 def _add_facts(rows: list[PortfolioRow], today: date) -> None:
-    projects = [r.project for r in rows]
-    if not projects:
-        return
+    """Each row's facts, reused per project while its data is unchanged (the day and the
+    language are in the key): after a change in one project, only that one is computed."""
     by_id = {r.project.id: r for r in rows}
+
+    def compute(ids: list[int]) -> dict[int, dict]:
+        return facts_of([by_id[pid].project for pid in ids], today)
+
+    for pid, facts in fragments.reused("portfolio-facts", by_id, (today,), compute).items():
+        row = by_id[pid]
+        for key in FACT_KEYS:
+            setattr(row, key, facts[key])
+
+
+def facts_of(projects: list[ProjectLine], today: date) -> dict[int, dict]:
+    """Every plugin's ``portfolio_facts`` merged, and the last activity, of ``projects``."""
+    out = {
+        p.id: {
+            "lights": None,
+            "next_milestone": None,
+            "alerts": [],
+            "overdue": 0,
+            "pending": 0,
+            "last_activity": None,
+        }
+        for p in projects
+    }
     for answer in call_hook("portfolio_facts", projects=projects, today=today):
         for pid, facts in answer.items():
-            row = by_id[pid]
-            row.alerts += facts.get("alerts", [])
+            merged = out[pid]
+            merged["alerts"] = merged["alerts"] + facts.get("alerts", [])
             for key in SUMMED:
-                setattr(row, key, getattr(row, key) + facts.get(key, 0))
-            row.lights = facts.get("lights", row.lights)
-            row.next_milestone = facts.get("next_milestone", row.next_milestone)
+                merged[key] += facts.get(key, 0)
+            merged["lights"] = facts.get("lights", merged["lights"])
+            merged["next_milestone"] = facts.get("next_milestone", merged["next_milestone"])
     last = db.session.execute(
         db.select(Activity.project_id, func.max(Activity.created_at))
-        .where(Activity.project_id.in_(by_id))
+        .where(Activity.project_id.in_(out))
         .group_by(Activity.project_id)
     )
     for pid, moment in last:
-        by_id[pid].last_activity = moment
+        out[pid]["last_activity"] = moment
+    return out

@@ -6,14 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
-from flask_babel import ngettext
 
 from workspace.extensions import db
+from workspace.web.formats import ngettext
 
 from . import queries
 from . import status as st
 from .models import Indicator, Measurement
 from .sparkline import spark
+from .summaries import summaries_by_project
 from .values import format_value, period_label
 
 
@@ -40,15 +41,15 @@ def widget_reviews(project, user) -> dict | None:
 
 
 def portfolio_facts(projects, today: date) -> dict[int, dict]:
-    """The portfolio's facts of each project (2 queries for them all): the traffic lights,
+    """The portfolio's facts of each project (4 queries for them all): the traffic lights,
     the measurements late (``overdue``) and the alerts (off track, late, open questions)."""
-    by_project = queries.rows_by_project(p.id for p in projects)
+    by_project = summaries_by_project((p.id for p in projects), today)
     facts = {}
     for project in projects:
         rows = by_project[project.id]
         if not rows:
             continue
-        late = sum(i["overdue"] for i in queries.due_items(project, rows, today))
+        late = sum(r.late for r in rows)
         facts[project.id] = {
             "lights": {"counts": queries.counts(rows), "labels": st.LABELS, "tones": st.TONES},
             "overdue": late,

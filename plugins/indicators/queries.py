@@ -18,6 +18,8 @@ from .values import period_label, periods_between
 
 #: Days after the end of a period by which its measurement is due.
 GRACE_DAYS = 30
+#: How far ahead the calendar shows the measurements to come.
+HORIZON_DAYS = 120
 
 
 @dataclass
@@ -136,26 +138,34 @@ def due_items(project, rows_: list[Row], today: date | None = None) -> list[dict
     after today, so the calendar shows what comes next as well as what is late.
     """
     today = today or date.today()
-    horizon = today + timedelta(days=120)
-    items = []
+    items = [_item(project, ind, period, due, today) for ind, period, due in _missing(rows_, today)]
+    return sorted(items, key=lambda i: i["date"])
+
+
+def late_count(rows_: list[Row], today: date) -> int:
+    """How many of :func:`due_items` are late (the portfolio counts them for many projects:
+    no item, no URL built)."""
+    return sum(due < today for _ind, _period, due in _missing(rows_, today))
+
+
+def _missing(rows_: list[Row], today: date):
+    """``(indicator, period, due date)`` of every measurement due and not entered."""
+    horizon = today + timedelta(days=HORIZON_DAYS)
+    grace = timedelta(days=GRACE_DAYS)
     for r in rows_:
         ind = r.indicator
         if ind.frequency == Frequency.ONCE:
             if not r.periods:
-                items.append(
-                    _item(project, ind, ind.target_date.isoformat(), ind.target_date, today)
-                )
+                yield ind, ind.target_date.isoformat(), ind.target_date + grace
             continue
         end = min(ind.target_date, horizon)
         for period, last_day in periods_between(ind.frequency, ind.baseline_date, end):
             if last_day <= ind.baseline_date or period in r.periods:
                 continue
-            items.append(_item(project, ind, period, last_day, today))
-    return sorted(items, key=lambda i: i["date"])
+            yield ind, period, last_day + grace
 
 
-def _item(project, ind: Indicator, period: str, last_day: date, today: date) -> dict:
-    due = last_day + timedelta(days=GRACE_DAYS)
+def _item(project, ind: Indicator, period: str, due: date, today: date) -> dict:
     return {
         "date": due,
         "kind": "measurement",

@@ -6,6 +6,7 @@ Every parser raises :class:`ValueError` with a French (translated) message meant
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -136,11 +137,15 @@ def period_label(period: str) -> str:
     return period
 
 
-def periods_between(frequency: str, start: date, end: date) -> list[tuple[str, date]]:
-    """Every period of the grid whose last day falls in ``[start, end]`` (the calendar)."""
+@functools.lru_cache(maxsize=4096)
+def periods_between(frequency: str, start: date, end: date) -> tuple[tuple[str, date], ...]:
+    """Every period of the grid whose last day falls in ``[start, end]`` (the calendar).
+
+    Cached: indicators of a project (and of many projects) share their grid and dates, and the
+    portfolio asks for the grid of every indicator of every project."""
     out: list[tuple[str, date]] = []
     if frequency == Frequency.ONCE:
-        return out
+        return ()
     year, month = start.year, start.month
     while date(year, month, 1) <= end:
         last = date(year, month, calendar.monthrange(year, month)[1])
@@ -155,4 +160,4 @@ def periods_between(frequency: str, start: date, end: date) -> list[tuple[str, d
         if label and start <= last <= end:
             out.append((label, last))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+    return tuple(out)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, url_for
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func
 
 from workspace.extensions import db
 from workspace.projects.awaiting import Awaiting, projects_where
+from workspace.web.formats import ngettext
 
 from .models import Milestone, Status
 

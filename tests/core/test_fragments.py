@@ -100,7 +100,7 @@ def test_each_viewer_gets_their_own_csrf_token(app, project):
 
             assert tokens[-1] == generate_csrf()
     assert tokens[0] != tokens[1]
-    (stored,) = [html for _stamp, html in fragments.cache._items.values()]
+    (stored,) = [html for _stamp, html, _size in fragments.cache._items.values()]
     assert fragments.PLACEHOLDER in stored  # never a viewer's token
 
 

@@ -36,6 +36,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from workspace.cache import revisions
+from workspace.cache.memo import per_request
 
 PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"  # unguessable: user text can never contain it
 WAIT = 5.0  # seconds a request waits for another one rendering the same slot
@@ -62,19 +63,20 @@ class FragmentCache:
             self.hits += 1
             return item[1]
 
-    def put(self, slot, stamp, html: str, budget: int) -> None:
+    def put(self, slot, stamp, html, budget: int, size: int | None = None) -> None:
+        """Keep ``html`` (or any value, then of the ``size`` given) under ``slot``."""
         with self._lock:
             old = self._items.pop(slot, None)
             if old is not None:
-                self._bytes -= sys.getsizeof(old[1])
-            size = sys.getsizeof(html)
+                self._bytes -= old[2]
+            size = sys.getsizeof(html) if size is None else size
             if size > budget:
                 return
-            self._items[slot] = (stamp, html)
+            self._items[slot] = (stamp, html, size)
             self._bytes += size
             while self._bytes > budget:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self._bytes -= sys.getsizeof(dropped)
+                _, (_, _, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
 
     def claim(self, slot, stamp) -> Event | None:
         """None if the caller is to render ``slot``; else the event to wait for."""
@@ -120,6 +122,38 @@ def cached(name: str, project_id: int, key: tuple, render: Callable[[], str]) ->
     if PLACEHOLDER in html:
         html = html.replace(PLACEHOLDER, generate_csrf())
     return Markup(html)  # noqa: S704
+
+
+def reused(name: str, project_ids, key: tuple, compute: Callable, size: int = 1024) -> dict:
+    """``{project_id: value}``, each value reused while its project's data is unchanged (one
+    query reads all their revisions); ``compute(ids)`` returns the values of the projects
+    whose value is missing or stale, all at once. ``key``: as for :func:`cached`; ``size``:
+    the bytes one value takes, about. Values are shared between requests: never change one."""
+    ids = list(project_ids)
+    budget = int(float(current_app.config.get("FRAGMENT_CACHE_MB") or 0) * 1024 * 1024)
+    if budget <= 0 or revisions.writes_pending() or not ids:
+        return compute(ids) if ids else {}
+    stamps = _stamps(tuple(sorted(ids)))  # before any data is read: see revisions.py
+    locale = str(get_locale())
+    found, missing = {}, []
+    for pid in ids:
+        value = cache.get((name, pid, locale, key), stamps[pid])
+        if value is None:
+            missing.append(pid)
+        else:
+            found[pid] = value
+    if missing:
+        fresh = compute(missing)
+        if not revisions.writes_pending():
+            for pid in missing:
+                cache.put((name, pid, locale, key), stamps[pid], fresh[pid], budget, size)
+        found.update(fresh)
+    return found
+
+
+@per_request  # a page reusing two kinds of values of the same projects reads them once
+def _stamps(ids: tuple[int, ...]) -> dict[int, tuple[int, int]]:
+    return revisions.current_many(ids)
 
 
 def _render_once(slot, stamp, render, budget: int) -> str:

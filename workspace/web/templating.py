@@ -25,26 +25,36 @@ def _assets() -> dict:
     }
 
 
+URL_SENTINEL = 987654321987  # an id no project has, replaced by each project's own
+
+
 def _switcher_projects() -> list:
-    """The signed-in user's active projects, by name, for the project switcher: one query
-    (reading ``membership.project`` per membership was one query per project)."""
+    """The signed-in user's active projects, by name, for the project switcher: ``(id,
+    name, url)``, one query (reading ``membership.project`` per membership was one query per
+    project)."""
     from workspace.extensions import db
     from workspace.models import Membership, Project
 
     if not current_user.is_authenticated:
         return []
-    return list(
-        db.session.execute(
-            db.select(Project.id, Project.name)
-            .join(Membership, Membership.project_id == Project.id)
-            .where(Membership.user_id == current_user.id, Project.archived.is_(False))
-            .order_by(Project.name, Project.id)
-        )
+    rows = db.session.execute(
+        db.select(Project.id, Project.name)
+        .join(Membership, Membership.project_id == Project.id)
+        .where(Membership.user_id == current_user.id, Project.archived.is_(False))
+        .order_by(Project.name, Project.id)
     )
+    # One url_for, not one per project (an adviser may have 200): the id is the only change.
+    pattern = url_for("projects.overview", project_id=URL_SENTINEL)
+    sentinel = str(URL_SENTINEL)
+    return [(pid, name, pattern.replace(sentinel, str(pid))) for pid, name in rows]
 
 
 def _static(path: str) -> str:
-    return url_for("static", filename=path)
+    # Once per request and path: a page of 200 rows shows the same icon sprite 1 000 times.
+    known = g.setdefault("static_urls", {})
+    if path not in known:
+        known[path] = url_for("static", filename=path)
+    return known[path]
 
 
 def init_templating(app) -> None:

@@ -177,3 +177,26 @@ def test_the_page_speaks_english_too(busy, login_as):
 def test_a_person_without_projects_sees_the_empty_state(login_as):
     page = login_as(create_user()).get("/portfolio").text
     assert "Aucun projet" in page and "<table" not in page.split("</header>", 1)[-1]
+
+
+def test_a_change_shows_at_once_and_only_its_project_is_read_again(busy, login_as, monkeypatch):
+    from plugins.dashboard import portfolio_data
+
+    project, people = busy
+    other = create_project({people["adviser"]: "adviser"}, name="Projet voisin")
+    c = login_as(people["adviser"])
+    assert "1 tâche en retard" in c.get("/portfolio").text
+    computed = []
+    real = portfolio_data.facts_of
+
+    def spy(projects, today):
+        computed.append(sorted(p.id for p in projects))
+        return real(projects, today)
+
+    monkeypatch.setattr(portfolio_data, "facts_of", spy)
+    assert "1 tâche en retard" in c.get("/portfolio").text
+    assert computed == []  # nothing changed: every row reused
+    _task(project, people["director"], "Nouvelle tâche en retard", -1)
+    page = c.get("/portfolio").text
+    assert "2 tâches en retard" in page and "1 tâche en retard" not in page
+    assert computed == [[project.id]] and other.id != project.id

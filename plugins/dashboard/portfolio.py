@@ -15,7 +15,6 @@ from markupsafe import Markup
 
 from workspace.cache import fragments
 from workspace.models import CooperationForm, Role, Stage
-from workspace.web.formats import date_time
 from workspace.web.formats import spreadsheet_text as _cell
 
 from .portfolio_data import PortfolioFilters, PortfolioRow, portfolio_rows
@@ -35,6 +34,7 @@ def portfolio():
         "dashboard/portfolio.html",
         rows=rows,
         row_html=rows_html(rows, today),
+        attention=sum(bool(r.alerts) for r in rows),
         filters=filters,
         sort=filters.sort,
         stages=list(Stage),
@@ -46,8 +46,7 @@ def rows_html(rows: list[PortfolioRow], today: date) -> dict[int, Markup]:
     """Each row's HTML, kept per project (and the viewer's role in it, the day, the
     language) while its data is unchanged: a change renders the row of its project alone."""
     macro = get_template_attribute("dashboard/_portfolio_rows.html", "rows")
-    # Each label translated once, not once per row (200 rows × 3 labels).
-    labels = {e.value: str(e.label) for enum in (Stage, Role, CooperationForm) for e in enum}
+    labels = _labels()
     by_role: dict[str, dict[int, PortfolioRow]] = {}
     for r in rows:
         by_role.setdefault(r.role, {})[r.project.id] = r
@@ -91,23 +90,25 @@ def portfolio_csv():
             _("Archivé"),
         ]
     )
+    labels = _labels()
+    yes, no = _("oui"), _("non")
     for r in rows:
         p, nxt = r.project, r.next_milestone or {}
         writer.writerow(
             [
                 _cell(p.name),
-                str(p.form_label),
+                labels[p.form],
                 _cell(p.territory or ""),
-                str(r.role_label),
-                str(p.stage_enum.label),
+                labels[r.role],
+                labels[p.stage],
                 _cell(nxt.get("title", "")),
                 nxt["date"].strftime("%d/%m/%Y") if nxt.get("date") else "",
                 r.overdue,
                 r.pending,
                 r.off_track,
                 " ; ".join(str(a["text"]) for a in r.alerts),
-                date_time(r.last_activity) if r.last_activity else "",
-                _("oui") if p.archived else _("non"),
+                r.last_day.strftime("%d/%m/%Y") if r.last_activity else "",
+                yes if p.archived else no,
             ]
         )
     name = f"portefeuille-{today.isoformat()}.csv"
@@ -118,6 +119,11 @@ def portfolio_csv():
             "Content-Type": "text/csv; charset=utf-8",
         },
     )
+
+
+def _labels() -> dict[str, str]:
+    """Each stage, role and form label translated once, not once per row (200 rows × 3)."""
+    return {e.value: str(e.label) for enum in (Stage, Role, CooperationForm) for e in enum}
 
 
 def my_projects_link(**_kw) -> str:

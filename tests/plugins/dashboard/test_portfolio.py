@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -14,6 +14,7 @@ from tests.factories import create_project, create_user
 from tests.plugins.dashboard.conftest import milestone as _milestone
 from tests.plugins.dashboard.conftest import task as _task
 from workspace.extensions import db
+from workspace.notifications.center import PARIS
 
 TODAY = date.today()
 
@@ -121,7 +122,9 @@ def test_csv_export_has_the_rows_on_screen(busy, login_as):
     assert row["Date du prochain jalon"] == (TODAY - timedelta(days=10)).strftime("%d/%m/%Y")
     assert (row["En retard"], row["Validations en attente"]) == ("2", "1")
     assert "1 jalon à valider" in row["Alertes"]
-    assert row["Dernière activité"] and row["Archivé"] == "non"
+    paris_today = datetime.now(PARIS).date()  # the activity was just now
+    assert row["Dernière activité"] == paris_today.strftime("%d/%m/%Y")
+    assert row["Archivé"] == "non"
 
 
 def test_nobody_sees_a_project_they_are_not_in(busy, login_as):

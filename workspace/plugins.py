@@ -112,6 +112,8 @@ class Plugin:
     - ``root_blueprint``: optional second blueprint mounted at ``/`` (cross-project pages).
     - ``api``: optional blueprint of JSON resources (``plugins/<name>/api.py``), mounted at
       ``/api/v1/projects/<int:project_id>/<name>``; see workspace.api.core.endpoint.
+    - ``site_api``: optional blueprint of JSON resources across projects, mounted at
+      ``/api/v1/<name>`` (the dashboard's portfolio).
     - ``permissions``: list of :class:`~workspace.permissions.Permission`.
     - ``nav``: tabs; ``widgets``: dashboard cards; ``commentables``: commentable types.
     - ``searchables``: what the search across projects finds (:class:`Searchable`).
@@ -128,6 +130,7 @@ class Plugin:
     blueprint: Blueprint | None = None
     root_blueprint: Blueprint | None = None
     api: Blueprint | None = None
+    site_api: Blueprint | None = None
     permissions: list[Permission] = field(default_factory=list)
     nav: list[NavItem] = field(default_factory=list)
     widgets: list[Widget] = field(default_factory=list)
@@ -224,6 +227,8 @@ def load_plugins(app: Flask) -> list[Plugin]:
             app.register_blueprint(p.root_blueprint)
         if p.api is not None:  # JSON resources (workspace.api): /api/v1/projects/<id>/<name>
             app.register_blueprint(p.api, url_prefix=f"/api/v1/projects/<int:project_id>/{p.name}")
+        if p.site_api is not None:  # JSON resources across projects: /api/v1/<name>
+            app.register_blueprint(p.site_api, url_prefix=f"/api/v1/{p.name}")
         if p.on_load:
             p.on_load(app)
     app.extensions["coopilote.plugins"] = plugins

@@ -19,6 +19,7 @@ from workspace.plugins import NavItem, Plugin, Widget
 
 from . import narrative, views_reports, weekly  # noqa: F401 - routes, the weekly periodic task
 from . import widgets as w
+from .api import site_api
 from .portfolio import bp as portfolio_bp
 from .portfolio import my_projects_link
 from .views import bp
@@ -71,6 +72,7 @@ plugin = Plugin(
     activity_types={"report": (_l("Rapports"), "file-text")},
     blueprint=bp,
     root_blueprint=portfolio_bp,
+    site_api=site_api,
     permissions=[
         Permission("dashboard.view", ALL_ROLES),
         # Generating a report writes only a file and a log line: every role may, the funder too.

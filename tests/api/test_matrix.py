@@ -198,6 +198,7 @@ PERSONAL = [
     ("GET", "/api/v1/organisations"),
     ("GET", "/api/v1/organisations/{organisation_id}"),
     ("GET", "/api/v1/tokens"),
+    ("GET", "/api/v1/dashboard/portfolio"),
     ("DELETE", "/api/v1/tokens/{token_id}"),
 ]
 ORDER = [

@@ -33,8 +33,9 @@ def init_api(app) -> None:
     app.register_blueprint(ui_bp)
     csrf.exempt(bp)
     for p in app.extensions["coopilote.plugins"]:
-        if getattr(p, "api", None) is not None:
-            csrf.exempt(p.api)
+        for api_bp in (p.api, p.site_api):
+            if api_bp is not None:
+                csrf.exempt(api_bp)
     app.before_request(authenticate)
     app.extensions["coopilote.api_limiter"] = RateLimiter(
         int(app.config["API_RATE_LIMIT"]), redis_url=app.config.get("REDIS_URL", "")

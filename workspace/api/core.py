@@ -213,7 +213,12 @@ def page(stmt, id_column, args: dict, resource: Resource, descending: bool = Fal
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = encode_cursor(rows[-1].id) if more and rows else None
-    response = jsonify({"data": [resource.dump(r) for r in rows], "next_cursor": cursor})
+    return list_response([resource.dump(r) for r in rows], cursor)
+
+
+def list_response(data: list[dict], cursor: str | None):
+    """A page of a list: ``{"data", "next_cursor"}`` and the ``Link`` header to the next."""
+    response = jsonify({"data": data, "next_cursor": cursor})
     if cursor:
         params = request.args.to_dict()
         params["cursor"] = cursor

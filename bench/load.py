@@ -145,3 +145,15 @@ def page(base: str, path: str, cookie: str, concurrency: int, seconds: float) ->
     return run(
         session, lambda st, n: st[0].get(base + path, timeout=30), concurrency, 100000, seconds
     )
+
+
+def print_floor_table(rows) -> None:
+    """Markdown table of ``(name, concurrency, Result, floor Result)`` rows with the p50 ratio."""
+    print("| page | c | p50 | p99 | floor p50 | ratio p50 | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for name, c, res, floor_res in rows:
+        ratio = res.p50 / floor_res.p50 if floor_res.p50 else float("nan")
+        print(
+            f"| {name} | {c} | {res.p50:.1f} ms | {res.p99:.1f} ms | {floor_res.p50:.1f} ms "
+            f"| {ratio:.1f}× | {res.errors} |"
+        )

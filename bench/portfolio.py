@@ -205,14 +205,7 @@ def main() -> None:
         f"- database: {kind}; gunicorn -k gevent, one worker; {args.projects} projects, "
         f"page {size:.0f} kB\n"
     )
-    print("| page | c | p50 | p99 | floor p50 | ratio p50 | errors |")
-    print("|---|---|---|---|---|---|---|")
-    for name, c, res, floor_res in rows:
-        ratio = res.p50 / floor_res.p50 if floor_res.p50 else float("nan")
-        print(
-            f"| {name} | {c} | {res.p50:.1f} ms | {res.p99:.1f} ms | {floor_res.p50:.1f} ms "
-            f"| {ratio:.1f}× | {res.errors} |"
-        )
+    load.print_floor_table(rows)
 
 
 if __name__ == "__main__":

@@ -128,8 +128,23 @@ def is_pole_adviser(user) -> bool:
     )
 
 
+def is_funder_staff(user) -> bool:
+    """The site-level funder role: an active member of a funder organisation (the Conseil
+    départemental). They open the calls for start-up aid applications of their organisation;
+    a project's own funder role stays per project (a membership, read only)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.active
+        and user.organisation.kind == "funder"
+    )
+
+
 # Permissions that do not depend on a project: name → rule(user).
-SITE_PERMISSIONS = {"projects.create": may_create_projects, "intake.manage": is_pole_adviser}
+SITE_PERMISSIONS = {
+    "projects.create": may_create_projects,
+    "intake.manage": is_pole_adviser,
+    "calls.manage": is_funder_staff,
+}
 
 
 def can(user, project, permission: str) -> bool:

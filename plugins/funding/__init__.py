@@ -1,7 +1,8 @@
 """Funding (financement): lines per funder, the start-up aid rules, expenses, the budget.
 
-Consumes the ``agreement_recorded`` hook (milestones, checklists) and the core signal
-``project_archived``; publishes ``funding:repayable`` (keys ``funding:<id>``).
+Above the projects, the funder's calls for start-up aid applications (``/appels``,
+:mod:`.calls`). Consumes the ``agreement_recorded`` hook (milestones, checklists) and the
+core signal ``project_archived``; publishes ``funding:repayable`` (keys ``funding:<id>``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
 from . import (
     budget,  # noqa: F401 - registers the budget routes on the blueprint
+    calls,  # noqa: F401 - the calls' table
     models,  # noqa: F401 - the tables
 )
 from .api import api_bp
+from .call_views import bp as calls_bp
+from .call_views import user_menu
 from .demo import demo
 from .models import FundingLine
 from .operations import aid_becomes_repayable, line_url
@@ -52,6 +56,7 @@ plugin = Plugin(
         "budget": (_l("Budget"), "euro"),
     },
     blueprint=bp,
+    root_blueprint=calls_bp,
     api=api_bp,
     permissions=[
         Permission("funding.view", ALL_ROLES),
@@ -71,7 +76,7 @@ plugin = Plugin(
         )
     ],
     commentables=[Commentable("funding", _resolve, _label, line_url, "funding.view")],
-    hooks={"report_sections": report_sections},
+    hooks={"report_sections": report_sections, "user_menu": user_menu},
     styles=["css/funding.css"],
     demo=demo,
     on_load=_on_load,

@@ -84,3 +84,28 @@ def demo(ctx) -> None:
             "numéro d'appel ; réponse plus rapide aux nouvelles demandes."
         ),
     )
+    _open_call(p["pierre"], o["cd84"])
+
+
+def _open_call(pierre, cd84) -> None:
+    """The Conseil départemental's call for start-up aid, open this winter (DEMO.md)."""
+    from workspace.extensions import db
+
+    from .calls import FundingCall
+
+    db.session.add(
+        FundingCall(
+            funder_id=cd84.id,
+            created_by_id=pierre.id,
+            title="Aide au démarrage des coopérations 2026-2027",
+            description=(
+                "Soutien au démarrage des groupements de coopération des services à domicile "
+                "du Vaucluse.\nCritères : complexité et taille du projet, économies d'échelle, "
+                "amélioration du service rendu aux personnes.\nPièces : devis, accord des "
+                "parties, budget prévisionnel."
+            ),
+            envelope=Decimal("90000.00"),
+            opens_on=date(2026, 10, 1),
+            closes_on=date(2027, 2, 28),
+        )
+    )

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint
 from flask_login import current_user
 
-from workspace.api.core import encode_cursor, endpoint, list_response
+from workspace.api.core import endpoint, page_of_list
 from workspace.api.fields import F, Resource
 from workspace.models import CooperationForm, Role, Stage
 
@@ -118,11 +118,5 @@ def portfolio(args):
         archived=args.get("archived", False),
         sort="name",
     )
-    rows = sorted(portfolio_rows(current_user, filters, date.today()), key=lambda r: r.project.id)
-    after, limit = args.get("after"), args["limit"]
-    if after is not None:
-        rows = [r for r in rows if r.project.id > after]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = encode_cursor(rows[-1].project.id) if more and rows else None
-    return list_response([PORTFOLIO_ROW.dump(r) for r in rows], cursor)
+    rows = portfolio_rows(current_user, filters, date.today())
+    return page_of_list(rows, args, PORTFOLIO_ROW.dump, lambda r: r.project.id)

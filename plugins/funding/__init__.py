@@ -22,6 +22,7 @@ from . import (
 from .api import api_bp
 from .call_views import bp as calls_bp
 from .call_views import user_menu
+from .calls_api import site_api
 from .demo import demo
 from .models import FundingLine
 from .operations import aid_becomes_repayable, line_url
@@ -57,6 +58,7 @@ plugin = Plugin(
     },
     blueprint=bp,
     root_blueprint=calls_bp,
+    site_api=site_api,
     api=api_bp,
     permissions=[
         Permission("funding.view", ALL_ROLES),

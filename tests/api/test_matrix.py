@@ -199,6 +199,7 @@ PERSONAL = [
     ("GET", "/api/v1/organisations/{organisation_id}"),
     ("GET", "/api/v1/tokens"),
     ("GET", "/api/v1/dashboard/portfolio"),
+    ("GET", "/api/v1/funding/calls"),
     ("DELETE", "/api/v1/tokens/{token_id}"),
 ]
 ORDER = [

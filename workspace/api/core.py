@@ -216,6 +216,19 @@ def page(stmt, id_column, args: dict, resource: Resource, descending: bool = Fal
     return list_response([resource.dump(r) for r in rows], cursor)
 
 
+def page_of_list(items: list, args: dict, dump: Callable, id_of: Callable):
+    """One page of ``items`` already read (few, computed rather than queried), ordered by
+    ``id_of`` after the cursor, as :func:`page` answers."""
+    items = sorted(items, key=id_of)
+    after, limit = args.get("after"), args["limit"]
+    if after is not None:
+        items = [i for i in items if id_of(i) > after]
+    more = len(items) > limit
+    items = items[:limit]
+    cursor = encode_cursor(id_of(items[-1])) if more and items else None
+    return list_response([dump(i) for i in items], cursor)
+
+
 def list_response(data: list[dict], cursor: str | None):
     """A page of a list: ``{"data", "next_cursor"}`` and the ``Link`` header to the next."""
     response = jsonify({"data": data, "next_cursor": cursor})

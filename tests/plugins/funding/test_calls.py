@@ -154,3 +154,20 @@ def test_the_demo_funder_has_opened_a_call(app):
     assert call.envelope == Decimal("90000.00") and call.opens_on < call.closes_on
     load_demo()  # loading again adds nothing
     assert count(db.select(FundingCall)) == 1
+
+
+def test_the_api_lists_the_calls_one_sees(app, people):
+    from tests.api.conftest import Api, make_token
+
+    soon = _call(people, title="Appel à venir", opens_on=TODAY + timedelta(days=10),
+                 closes_on=TODAY + timedelta(days=40))  # fmt: skip
+    open_call = _call(people, "other_funder", title="Appel d'un autre")
+    url = "/api/v1/funding/calls"
+    staff = Api(app.test_client(), make_token(people["funder"], "read")).get(url).json["data"]
+    assert [c["id"] for c in staff] == [soon.id, open_call.id]
+    assert staff[0]["state"] == "upcoming" and staff[1]["envelope"] == "90000.00"
+    coordinator = Api(app.test_client(), make_token(people["coordinator"], "read"))
+    assert [c["id"] for c in coordinator.get(url).json["data"]] == [open_call.id]
+    paged = Api(app.test_client(), make_token(people["funder"])).get(url + "?limit=1").json
+    assert len(paged["data"]) == 1 and paged["next_cursor"]
+    assert Api(app.test_client()).get(url).status_code == 401

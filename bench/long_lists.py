@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.run import machine, seeded, serve  # noqa: E402
-from bench.sqlcount import _fresh_pg  # noqa: E402
+from bench.run import database, machine, seeded, serve  # noqa: E402
 
 PORT = 5221
 COMMENTS, REPLY_EVERY = 500, 5  # every 5th comment answers the one before
@@ -94,11 +93,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="coop-lists-"))
-    url = (
-        _fresh_pg(args.pg_url, "coop_lists_bench")
-        if args.pg_url
-        else f"sqlite:///{tmp / 'b.sqlite'}"
-    )
+    url = database("postgresql" if args.pg_url else "sqlite", args.pg_url, tmp, "coop_lists_bench")
     env, data = seeded(url, tmp)
     p = data["project"]
     indicator = add_comments(env, p)

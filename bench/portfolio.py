@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.run import machine, seeded, serve  # noqa: E402
-from bench.sqlcount import _fresh_pg  # noqa: E402
+from bench.run import database, machine, seeded, serve  # noqa: E402
 
 PORT = 5231
 STAGES = ["emergence", "accompagnement", "concretisation", "soutien_financier", "evaluation"]
@@ -147,11 +146,8 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=200)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="coop-portfolio-"))
-    url = (
-        _fresh_pg(args.pg_url, "coop_portfolio_bench")
-        if args.pg_url
-        else f"sqlite:///{tmp / 'b.sqlite'}"
-    )
+    db_kind = "postgresql" if args.pg_url else "sqlite"
+    url = database(db_kind, args.pg_url, tmp, "coop_portfolio_bench")
     env, data = seeded(url, tmp)
     adviser = data["adviser"]
     os.environ.update(env)

@@ -142,10 +142,11 @@ def page(base: str, path: str):
     return lambda st, n: st[0].get(base + path, timeout=30)
 
 
-def database(kind: str, pg_url: str, tmp: Path) -> str:
+def database(kind: str, pg_url: str, tmp: Path, name: str = "coop_perf_bench") -> str:
+    """A fresh database: SQLite in ``tmp``, or the PostgreSQL database ``name`` on ``pg_url``."""
     if kind == "sqlite":
         return f"sqlite:///{tmp / 'bench.sqlite'}"
-    return sqlcount._fresh_pg(pg_url, "coop_perf_bench")
+    return sqlcount._fresh_pg(pg_url, name)
 
 
 def seeded(url: str, tmp: Path, tasks: int = 500, redis_url: str = "") -> tuple[dict, dict]:

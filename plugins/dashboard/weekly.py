@@ -15,7 +15,6 @@ import click
 from flask import current_app, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from workspace.extensions import db
 from workspace.jobs.periodic import periodic
@@ -59,11 +58,7 @@ def send_weekly_points(week: date, today: date | None = None) -> int:
         with force_locale(lang):  # the alerts are worded as the rows are read
             rows = portfolio_rows(user, PortfolioFilters(sort="alerts"), today)
             detail = point_text(rows)
-        headline = _l(
-            "Point de la semaine : %(projects)s, dont %(attention)s",
-            projects=_Count(len(rows), "projects"),
-            attention=_Count(sum(bool(r.alerts) for r in rows), "attention"),
-        )
+        headline = _headline(len(rows), sum(bool(r.alerts) for r in rows))
         url = url_for("dashboard_portfolio.portfolio")
         notify([user.id], "portfolio_weekly", None, headline, url, detail=detail)
         db.session.add(PortfolioPointLog(user_id=user.id, week=week, projects=len(rows)))
@@ -72,18 +67,23 @@ def send_weekly_points(week: date, today: date | None = None) -> int:
     return sent
 
 
-class _Count:
-    """A count rendered in the language of the moment (the headline is kept in both)."""
-
-    def __init__(self, n: int, what: str) -> None:
-        self.n, self.what = n, what
-
-    def __str__(self) -> str:
-        if self.what == "projects":
-            return ngettext("%(num)d projet", "%(num)d projets", self.n)
-        return ngettext(
-            "%(num)d demande votre attention", "%(num)d demandent votre attention", self.n
-        )
+def _headline(projects: int, attention: int) -> tuple[str, str]:
+    """The notification's headline in French and English (a notification keeps both)."""
+    out = []
+    for lang in ("fr", "en"):
+        with force_locale(lang):
+            out.append(
+                _(
+                    "Point de la semaine : %(projects)s, dont %(attention)s",
+                    projects=ngettext("%(num)d projet", "%(num)d projets", projects),
+                    attention=ngettext(
+                        "%(num)d demande votre attention",
+                        "%(num)d demandent votre attention",
+                        attention,
+                    ),
+                )
+            )
+    return out[0], out[1]
 
 
 def point_text(rows: list[PortfolioRow]) -> str:

@@ -1,8 +1,11 @@
 """Funding (financement): lines per funder, the start-up aid rules, expenses, the budget.
 
-Above the projects, the funder's calls for start-up aid applications (``/appels``,
-:mod:`.calls`). Consumes the ``agreement_recorded`` hook (milestones, checklists) and the
-core signal ``project_archived``; publishes ``funding:repayable`` (keys ``funding:<id>``).
+Above the projects, the funder's calls for start-up aid (``/appels``, :mod:`.calls`), the
+projects' applications to them, their scoring and decision (:mod:`.applications`).
+
+Consumes the hooks ``agreement_recorded`` and ``agreement_date`` (milestones, checklists) and the
+core signal ``project_archived``; publishes ``funding:repayable`` (keys ``funding:<id>``) and
+``funding:application_submitted`` / ``funding:application_decided`` (keys ``funding``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
 from . import (
+    application_views,  # noqa: F401 - registers the applications' routes on the calls' one
+    applications,  # noqa: F401 - the applications' and scores' tables
     budget,  # noqa: F401 - registers the budget routes on the blueprint
     calls,  # noqa: F401 - the calls' table
     models,  # noqa: F401 - the tables
@@ -64,6 +69,7 @@ plugin = Plugin(
         Permission("funding.view", ALL_ROLES),
         Permission("funding.edit", {"director"}, write=True),
         Permission("funding.criteria", {"adviser", "coordinator"}, write=True),
+        Permission("funding.apply", {"coordinator"}, write=True),
     ],
     nav=[NavItem("funding.index", _l("Financement"), "funding.view", icon="euro", order=40)],
     widgets=[

@@ -16,6 +16,7 @@ from workspace.forms.submissions import once_per_submission
 from workspace.permissions import can
 from workspace.web.feedback import toast
 
+from .applications import application_of, applications_of, coordinated_projects, granted_total
 from .calls import CallForm, FundingCall, calls_for, manages, visible
 from .rules import AID_MAX, AID_MIN
 
@@ -66,8 +67,20 @@ def create():
 def detail(call_id: int):
     call = _call(call_id)
     today = date.today()
+    managing = manages(current_user, call)
+    applications = applications_of(call.id) if managing else []
+    granted = granted_total(call.id) if managing else None
+    projects = coordinated_projects(current_user)
+    mine = [a for p in projects if (a := application_of(call.id, p.id)) is not None]
     return render_template(
-        "funding/call.html", call=call, today=today, manages=manages(current_user, call)
+        "funding/call.html",
+        call=call,
+        today=today,
+        manages=managing,
+        applications=applications,
+        granted=granted,
+        coordinated=projects,
+        mine=mine,
     )
 
 

@@ -113,9 +113,28 @@ def create_line(project, actor, **values) -> FundingLine:
     return line
 
 
-def update_line(line: FundingLine, actor, **values) -> FundingLine:
+#: What an application copied from its line: frozen while the funder instructs it.
+INSTRUCTED_FIELDS = ("funder_id", "kind", "status", "purpose_category", "amount_requested")
+
+
+def update_line(line: FundingLine, actor, instructing: bool = False, **values) -> FundingLine:
+    """Change a line; while an application on it awaits its decision, only the application's
+    own operations (``instructing``) may change what the funder is instructing."""
     project = _project(line.project_id)
     values = {k: v for k, v in values.items() if k in LINE_FIELDS}
+    changes = any(values.get(k, getattr(line, k)) != getattr(line, k) for k in INSTRUCTED_FIELDS)
+    if changes and not instructing and _under_instruction(line):
+        raise RuleBroken(
+            {
+                "status": str(
+                    _l(
+                        "Une candidature sur cette ligne attend la décision du financeur : "
+                        "son financeur, son type, son statut, son objet et son montant ne "
+                        "changent plus jusqu'à la décision."
+                    )
+                )
+            }
+        )
     errors = rules.check_line(project, values, line, _others(project.id, line))
     if errors:
         raise RuleBroken(errors)
@@ -129,6 +148,18 @@ def update_line(line: FundingLine, actor, **values) -> FundingLine:
         summary = _l("a modifié la ligne de financement « %(t)s »", t=_title(line))
     _publish("updated", project, actor, summary, line)
     return line
+
+
+def _under_instruction(line: FundingLine) -> bool:
+    from .applications import ApplicationStatus, FundingApplication
+
+    return bool(
+        db.session.scalar(
+            db.select(FundingApplication.id).filter_by(
+                line_id=line.id, status=ApplicationStatus.SUBMITTED.value
+            )
+        )
+    )
 
 
 def delete_line(line: FundingLine, actor) -> None:

@@ -15,6 +15,7 @@ from workspace.web.uploads import UploadError
 
 from . import operations as ops
 from . import rules
+from .applications import project_applications
 from .forms import CriteriaForm, ExpenseForm, LineForm
 from .models import FundingDocument, FundingExpense, FundingLine
 from .summary import summary
@@ -45,6 +46,7 @@ def _index_context(project) -> dict:
         "summary": summary(lines),
         "criteria": ops.criteria_of(project),
         "agreement": rules.agreement_recorded(project),
+        "applications": project_applications(project.id),
     }
 
 

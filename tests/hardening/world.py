@@ -70,6 +70,9 @@ FIXED = {
     "job_id": 1,  # someone's job: its owner-only rule is tested in tests/core/test_jobs.py
     "request_id": 1,  # an intake request: its Pôle-only rule is tested in tests/core/test_intake.py
     "call_id": 1,  # a funder's call: its rules are tested in tests/plugins/funding/test_calls.py
+    # An application to it and its quote: tested in tests/plugins/funding/test_applications.py
+    "application_id": 1,
+    "document_id": 1,
 }
 
 

@@ -48,6 +48,14 @@ KINDS = {
     "job_done": (_l("Bilan ou export demandé prêt, ou en échec"), "app"),
     "intake_new": (_l("Nouvelle demande d'information ou d'accompagnement (Pôle)"), "email"),
     "portfolio_weekly": (_l("Point hebdomadaire de mes projets accompagnés (conseil)"), "email"),
+    "application_submitted": (
+        _l("Nouvelle candidature à un appel de mon organisation (financeur)"),
+        "email",
+    ),
+    "application_decided": (
+        _l("Décision sur une candidature de mon projet (coordination)"),
+        "email",
+    ),
 }
 CHANNELS = {
     "app": _l("Dans l'application"),

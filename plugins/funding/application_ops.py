@@ -53,7 +53,8 @@ def _line_values(line, **over) -> dict:
     return {**{name: getattr(line, name) for name in ops.LINE_FIELDS}, **over}
 
 
-def _agreement_on(project) -> date | None:
+def agreement_on(project) -> date | None:
+    """The day the parties' agreement was recorded (milestones' hook), None while it is not."""
     dates = [d for d in call_hook("agreement_date", project=project) if d is not None]
     return min(dates) if dates else None
 
@@ -85,7 +86,7 @@ def submit(call: FundingCall, project, actor, today: date) -> FundingApplication
         amount=line.amount_requested,
         purpose_category=line.purpose_category,
         purpose=line.purpose,
-        agreement_on=_agreement_on(project),
+        agreement_on=agreement_on(project),
         submitted_by_id=actor.id,
     )
     db.session.add(application)

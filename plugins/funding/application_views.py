@@ -137,6 +137,7 @@ def _application_page(call, application, score_form=None, decision_form=None, st
         score_form=score_form,
         decision_form=decision_form,
         remaining=call.envelope - granted_total(call.id),
+        agreement_on=application_ops.agreement_on(project) or application.agreement_on,
         documents=application.line.documents if application.line is not None else [],
     ), status
 
@@ -238,11 +239,16 @@ def comparison(call_id: int):
         abort(403)
     applications = applications_of(call.id)
     granted = granted_total(call.id)
+    # The agreement as recorded now (a milestone's validation may be redated), else as applied.
+    agreements = {
+        a.id: application_ops.agreement_on(a.project) or a.agreement_on for a in applications
+    }
     return render_template(
         "funding/comparison.html",
         call=call,
         applications=applications,
         criteria_labels=CRITERIA,
+        agreements=agreements,
         granted=granted,
         remaining=call.envelope - granted,
         requested=sum((a.amount for a in applications), Decimal("0.00")),

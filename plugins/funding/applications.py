@@ -193,6 +193,25 @@ def coordinated_projects(user) -> list[Project]:
     return [p for p in projects if can(user, p, "funding.apply")]
 
 
+def calls_to_apply(project, lines) -> list[FundingCall]:
+    """The open calls of the funders of the project's start-up aid lines it has not applied
+    to yet: offered on its funding file to whom may apply."""
+    funders = {line.funder_id for line in lines if line.kind == Kind.STARTUP_AID.value}
+    if not funders:
+        return []
+    today = date.today()
+    applied = db.select(FundingApplication.call_id).filter_by(project_id=project.id)
+    return list(
+        db.session.scalars(
+            db.select(FundingCall)
+            .where(FundingCall.funder_id.in_(funders))
+            .where(FundingCall.opens_on <= today, FundingCall.closes_on >= today)
+            .where(FundingCall.id.not_in(applied))
+            .order_by(FundingCall.closes_on)
+        )
+    )
+
+
 def granted_total(call_id: int) -> Decimal:
     """What the call's decisions have granted so far (the envelope consumed)."""
     total = db.session.scalar(

@@ -1,31 +1,44 @@
-"""Demo funding (DEMO.md): the start-up aid request, partners' contributions, the budget."""
+"""Demo funding (DEMO.md): the start-up aid request, partners' contributions, the budget; the
+Conseil départemental's open call with two applications (one pending, one refused)."""
 
 from __future__ import annotations
 
-from datetime import date
+import io
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from werkzeug.datastructures import FileStorage
+
+from workspace.extensions import db
+from workspace.projects.demo_story import tiny_pdf
+
+from . import application_ops
 from . import operations as ops
+from .calls import FundingCall
 
 
 def demo(ctx) -> None:
+    if ctx.story == "durance":
+        return _durance_application(ctx)
     if ctx.story != "main":
-        return  # the smaller demo projects have none
+        return  # the emerging project has none yet
     project, p, o = ctx.project, ctx.people, ctx.orgs
     claire, karim, sophie = p["claire"], p["karim"], p["sophie"]
-    ops.create_line(
+    aid = ops.create_line(
         project,
         claire,
         funder_id=o["cd84"].id,
         kind="startup_aid",
-        status="requested",
+        status="planned",
         purpose_category="legal_support",
         purpose=(
             "Avocat pour la convention constitutive et audit financier des trois structures "
             "avant la création du GCSMS."
         ),
         amount_requested=Decimal("12000.00"),
-        requested_on=date(2026, 9, 15),
+    )
+    _quote(
+        aid, claire, "devis-avocat-convention.pdf", "Devis - convention constitutive - 7 200 EUR"
     )
     for actor, org, amount in (
         (claire, "luberon", "4000.00"),
@@ -84,28 +97,91 @@ def demo(ctx) -> None:
             "numéro d'appel ; réponse plus rapide aux nouvelles demandes."
         ),
     )
-    _open_call(p["pierre"], o["cd84"])
-
-
-def _open_call(pierre, cd84) -> None:
-    """The Conseil départemental's call for start-up aid, open this winter (DEMO.md)."""
-    from workspace.extensions import db
-
-    from .calls import FundingCall
-
-    db.session.add(
-        FundingCall(
-            funder_id=cd84.id,
-            created_by_id=pierre.id,
-            title="Aide au démarrage des coopérations 2026-2027",
-            description=(
-                "Soutien au démarrage des groupements de coopération des services à domicile "
-                "du Vaucluse.\nCritères : complexité et taille du projet, économies d'échelle, "
-                "amélioration du service rendu aux personnes.\nPièces : devis, accord des "
-                "parties, budget prévisionnel."
-            ),
-            envelope=Decimal("90000.00"),
-            opens_on=date(2026, 10, 1),
-            closes_on=date(2027, 2, 28),
-        )
+    call = _open_call(p["pierre"], o["cd84"])
+    application = application_ops.submit(call, project, claire, SUBMITTED_ON)
+    application.created_at = datetime.combine(SUBMITTED_ON, time(9, 30), UTC)
+    application_ops.save_scores(
+        application,
+        p["pierre"],
+        {
+            "complexity": (4, "Trois structures, trois bassins de vie, une personne morale."),
+            "economies": (4, "Astreinte unique : l'économie annoncée est documentée."),
+        },
     )
+
+
+#: The main project applies to the call a month after its opening (the call is still open).
+SUBMITTED_ON = date(2026, 10, 12)
+
+
+def _quote(line, actor, filename: str, title: str) -> None:
+    pdf = FileStorage(
+        io.BytesIO(tiny_pdf(title)), filename=filename, content_type="application/pdf"
+    )
+    ops.add_document(line, actor, pdf)
+
+
+def _durance_application(ctx) -> None:
+    """The merged project asked too: refused, the aid being for a groupement to set up."""
+    project, helene, pierre = ctx.project, ctx.people["helene"], ctx.people["pierre"]
+    call = db.session.scalar(db.select(FundingCall).filter_by(title=CALL_TITLE))
+    if call is None:
+        return
+    aid = ops.create_line(
+        project,
+        helene,
+        funder_id=call.funder_id,
+        kind="startup_aid",
+        status="planned",
+        purpose_category="consultant",
+        purpose=(
+            "Consultant pour l'harmonisation des plannings et des fiches de poste après la fusion."
+        ),
+        amount_requested=Decimal("9000.00"),
+    )
+    _quote(aid, helene, "devis-consultant-harmonisation.pdf", "Devis - harmonisation - 9 000 EUR")
+    application = application_ops.submit(call, project, helene, date(2026, 10, 20))
+    application.created_at = datetime(2026, 10, 20, 14, 0, tzinfo=UTC)
+    application_ops.save_scores(
+        application,
+        pierre,
+        {
+            "complexity": (2, "Deux associations déjà fusionnées."),
+            "economies": (3, "Économies réalisées en 2025, hors du champ de l'aide."),
+            "service": (3, "Service inchangé pour les personnes."),
+        },
+    )
+    application_ops.decide(
+        application,
+        pierre,
+        date(2026, 11, 18),
+        granted=False,
+        reason=(
+            "La fusion est effective depuis septembre 2025 : l'aide au démarrage accompagne la "
+            "mise en place d'un groupement, pas l'organisation d'une structure déjà créée."
+        ),
+    )
+
+
+CALL_TITLE = "Aide au démarrage des coopérations 2026-2027"
+
+
+def _open_call(pierre, cd84) -> FundingCall:
+    """The Conseil départemental's call for start-up aid, open this winter (DEMO.md)."""
+    call = FundingCall(
+        funder_id=cd84.id,
+        created_by_id=pierre.id,
+        title=CALL_TITLE,
+        description=(
+            "Soutien au démarrage des groupements de coopération des services à domicile "
+            "du Vaucluse.\nCritères : complexité et taille du projet, économies d'échelle, "
+            "amélioration du service rendu aux personnes.\nPièces : devis, accord des "
+            "parties, budget prévisionnel."
+        ),
+        envelope=Decimal("90000.00"),
+        opens_on=date(2026, 10, 1),
+        closes_on=date(2027, 2, 28),
+    )
+    db.session.add(call)
+    db.session.flush()
+    return call

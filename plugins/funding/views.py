@@ -9,13 +9,13 @@ from flask_login import current_user
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
-from workspace.permissions import requires
+from workspace.permissions import can, requires
 from workspace.web.feedback import toast
 from workspace.web.uploads import UploadError
 
 from . import operations as ops
 from . import rules
-from .applications import project_applications
+from .applications import calls_to_apply, project_applications
 from .forms import CriteriaForm, ExpenseForm, LineForm
 from .models import FundingDocument, FundingExpense, FundingLine
 from .summary import summary
@@ -47,6 +47,9 @@ def _index_context(project) -> dict:
         "criteria": ops.criteria_of(project),
         "agreement": rules.agreement_recorded(project),
         "applications": project_applications(project.id),
+        "calls_to_apply": calls_to_apply(project, lines)
+        if can(current_user, project, "funding.apply")
+        else [],
     }
 
 

@@ -97,3 +97,19 @@ def test_two_requests_wait_in_the_pole_s_inbox_once(login_as):
     julien = db.session.scalar(db.select(User).filter_by(email="julien.faure@demo.coopilote.fr"))
     page = login_as(julien).get("/pole/demandes?status=new").text
     assert "CCAS de Sorgues" in page and "EHPAD Les Lavandes" in page
+
+
+def test_an_open_call_with_two_applications(login_as):
+    from plugins.funding.applications import FundingApplication
+    from plugins.funding.calls import FundingCall
+
+    _load()
+    call = db.session.scalar(db.select(FundingCall))
+    applications = db.session.scalars(
+        db.select(FundingApplication).order_by(FundingApplication.id)
+    ).all()
+    assert [a.status for a in applications] == ["submitted", "refused"]
+    assert all(a.call_id == call.id and a.line.documents for a in applications)
+    pierre = db.session.scalar(db.select(User).filter_by(email="pierre.garnier@demo.coopilote.fr"))
+    page = login_as(pierre).get(f"/appels/{call.id}/comparaison")
+    assert page.status_code == 200 and "non noté" in page.text  # one criterion left to score

@@ -379,3 +379,13 @@ def test_operations_refuse_a_decision_on_a_decided_application(world, login_as):
             application_ops.decide(
                 app, world["people"]["funder"], TODAY, granted=True, amount=Decimal("9000")
             )
+
+
+def test_the_funding_file_offers_the_open_call_to_the_coordination(world, login_as):
+    url = f"/projects/{world['project'].id}/funding/"
+    offer = f"/appels/{world['call'].id}/candidater?project={world['project'].id}"
+    assert offer in login_as(world["people"]["coordinator"]).get(url).text
+    assert offer not in login_as(world["people"]["director"]).get(url).text
+    _submitted(login_as, world)
+    page = login_as(world["people"]["coordinator"]).get(url).text
+    assert offer not in page and "Candidatures aux appels" in page

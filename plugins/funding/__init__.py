@@ -18,10 +18,13 @@ from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
 from . import (
+    aid_followup,  # noqa: F401 - the daily check of the groupements' deadlines
     application_views,  # noqa: F401 - registers the applications' routes on the calls' one
     applications,  # noqa: F401 - the applications' and scores' tables
     budget,  # noqa: F401 - registers the budget routes on the blueprint
     calls,  # noqa: F401 - the calls' table
+    followup_views,  # noqa: F401 - a granted aid's follow-up, on the calls' blueprint
+    letters,  # noqa: F401 - the notification letter's background job
     models,  # noqa: F401 - the tables
 )
 from .api import api_bp

@@ -7,7 +7,7 @@ application through :func:`operations.update_line`, its own rules included.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -22,6 +22,7 @@ from workspace.web.formats import money
 
 from . import operations as ops
 from . import rules
+from .application_queries import aid_line, application_of, granted_total, submission_checks
 from .applications import (
     COMMENT_MAX,
     CRITERIA,
@@ -30,13 +31,12 @@ from .applications import (
     ApplicationStatus,
     FundingApplication,
     FundingScore,
-    aid_line,
-    application_of,
-    granted_total,
-    submission_checks,
 )
 from .calls import FundingCall
 from .models import LineStatus
+
+#: The groupement must exist within this many days of the grant, unless the decision says.
+DEFAULT_DEADLINE_DAYS = 365
 
 
 def application_url(application: FundingApplication) -> str:
@@ -150,12 +150,13 @@ def decide(
     granted: bool,
     amount: Decimal | None = None,
     reason: str = "",
+    deadline: date | None = None,
 ) -> FundingApplication:
     """Record the committee's decision: granted with an amount, or refused with a reason."""
     if not application.pending:
         raise ops.RuleBroken({"decision": str(_l("Cette candidature a déjà été décidée."))})
     reason = (reason or "").strip()
-    errors = _decision_errors(application, granted, amount, reason)
+    errors = _decision_errors(application, granted, amount, reason, deadline)
     if errors:
         raise ops.RuleBroken(errors)
     line = application.line
@@ -176,6 +177,8 @@ def decide(
     application.decision_reason = reason
     application.decided_on = today
     application.decided_by_id = actor.id
+    if granted:  # the groupement must exist by then, else the aid is due back (aid_followup)
+        application.deadline = deadline or today + timedelta(days=DEFAULT_DEADLINE_DAYS)
     db.session.flush()
     if granted:
         summary = _l(
@@ -199,7 +202,7 @@ def decide(
     return application
 
 
-def _decision_errors(application, granted, amount, reason) -> dict[str, str]:
+def _decision_errors(application, granted, amount, reason, deadline) -> dict[str, str]:
     if not granted:
         return {} if reason else {"reason": str(_l("Indiquez le motif du refus."))}
     if amount is None:
@@ -208,6 +211,8 @@ def _decision_errors(application, granted, amount, reason) -> dict[str, str]:
         return {
             "amount_granted": str(_l("L'aide au démarrage est comprise entre 6 000 € et 15 000 €."))
         }
+    if deadline is not None and deadline <= date.today():
+        return {"deadline": str(_l("La date limite de création du groupement est à venir."))}
     if amount > application.amount:
         return {
             "amount_granted": str(

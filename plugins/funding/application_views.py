@@ -13,28 +13,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
-from workspace.forms.fields import max_len, strip
+from workspace.forms.fields import max_len, required, strip
 from workspace.forms.submissions import once_per_submission
 from workspace.web.feedback import toast
 from workspace.web.uploads import send_stored
 
-from . import application_ops
+from . import aid_followup, application_ops, letters
 from . import operations as ops
-from .applications import (
-    COMMENT_MAX,
-    CRITERIA,
-    FundingApplication,
+from .application_queries import (
     application_of,
     applications_of,
     coordinated_projects,
     granted_total,
     submission_checks,
 )
+from .applications import COMMENT_MAX, CRITERIA, FundingApplication
 from .call_views import _call, bp
 from .calls import manages
 from .forms import MoneyField
@@ -60,6 +58,16 @@ for _key, _label in CRITERIA:
     )
 
 
+FOLLOWUP_STEPS = ("payment", "justified", "groupement", "repayment")
+
+
+class FollowupForm(FlaskForm):
+    """A step of a granted aid's follow-up: its date, and the amount of a payment."""
+
+    amount = MoneyField(_l("Montant versé (€)"), optional=True)
+    on = DateField(_l("Date"), validators=[required()], render_kw={"type": "date"})
+
+
 class DecisionForm(FlaskForm):
     decision = RadioField(
         _l("Décision du comité"),
@@ -67,6 +75,11 @@ class DecisionForm(FlaskForm):
         validators=[Optional()],
     )
     amount_granted = MoneyField(_l("Montant accordé (€)"), optional=True)
+    deadline = DateField(
+        _l("Création du groupement avant le"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
     reason = TextAreaField(
         _l("Motif (obligatoire en cas de refus)"), validators=[max_len(TEXT_MAX)], filters=[strip]
     )
@@ -117,7 +130,9 @@ def apply(call_id: int):
     return render_template("funding/apply.html", **context)
 
 
-def _application_page(call, application, score_form=None, decision_form=None, status=200):
+def _application_page(
+    call, application, score_form=None, decision_form=None, followup_form=None, status=200
+):
     mine = {s.criterion: s for s in application.scores if s.scorer_id == current_user.id}
     if score_form is None:
         score_form = ScoreForm(formdata=None)
@@ -126,7 +141,17 @@ def _application_page(call, application, score_form=None, decision_form=None, st
                 getattr(score_form, f"score_{key}").data = str(mine[key].score)
                 getattr(score_form, f"comment_{key}").data = mine[key].comment
     if decision_form is None:
-        decision_form = DecisionForm(formdata=None, version=application.version)
+        decision_form = DecisionForm(
+            formdata=None,
+            version=application.version,
+            deadline=aid_followup.default_deadline(date.today()),
+        )
+    # One form per follow-up step, prefixed (distinct ids); the one posted keeps its errors.
+    followup_forms = {
+        step: FollowupForm(formdata=None, prefix=step, on=date.today()) for step in FOLLOWUP_STEPS
+    }
+    if followup_form is not None:
+        followup_forms[followup_form._prefix.rstrip("-")] = followup_form
     project = application.project
     return render_template(
         "funding/application.html",
@@ -136,6 +161,7 @@ def _application_page(call, application, score_form=None, decision_form=None, st
         criteria_labels=CRITERIA,
         score_form=score_form,
         decision_form=decision_form,
+        followup_forms=followup_forms,
         remaining=call.envelope - granted_total(call.id),
         agreement_on=application_ops.agreement_on(project) or application.agreement_on,
         documents=application.line.documents if application.line is not None else [],
@@ -213,7 +239,9 @@ def decision(call_id: int, application_id: int):
                     granted=form.decision.data == "granted",
                     amount=form.amount_granted.data,
                     reason=form.reason.data or "",
+                    deadline=form.deadline.data,
                 )
+                letters.ask_letter(application, current_user)
             except ops.RuleBroken as exc:
                 db.session.rollback()
                 for name, message in exc.errors.items():
@@ -224,7 +252,12 @@ def decision(call_id: int, application_id: int):
                         form.form_errors.append(message)
             else:
                 db.session.commit()
-                toast(_("Décision enregistrée ; la coordination du projet est prévenue."))
+                toast(
+                    _(
+                        "Décision enregistrée ; la coordination du projet est prévenue. La "
+                        "lettre de notification est en préparation."
+                    )
+                )
                 return redirect(
                     url_for(".application", call_id=call.id, application_id=application.id), 303
                 )

@@ -2,37 +2,33 @@
 
 A project's coordination applies from its funding file: the application copies the
 project's start-up aid line (amount, purpose, quotes) and the date of the parties' agreement,
-and is checked against the seed's rules (:func:`submission_checks`). The call's funder staff
+and is checked against the seed's rules (:mod:`.application_queries`). The call's funder staff
 then score it per criterion and record the committee's decision; the line follows (Demandé →
 Accordé / Refusé). Scores stay with the funder: the project sees the decision and its reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.extensions import db
 from workspace.models import (
     IdMixin,
     LabelledEnum,
-    Membership,
     Project,
+    StoredFile,
     TimestampMixin,
     User,
     VersionedMixin,
 )
-from workspace.permissions import can
-from workspace.web.formats import long_date
 
-from . import rules
-from .calls import CallState, FundingCall
-from .models import MONEY, FundingLine, Kind, LineStatus, Purpose
+from .calls import FundingCall
+from .models import MONEY, FundingLine, Purpose
 
 #: The seed's selection criteria (the same keys as the project's ``FundingCriteria`` texts).
 CRITERIA = (
@@ -80,6 +76,15 @@ class FundingApplication(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id"), nullable=True, index=True
     )
+    # After a grant: the notification letter (a project document), the day by which the
+    # groupement must exist (else the aid is due back), what the funder recorded since.
+    letter_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    groupement_created_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    justified_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    reminded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     call: Mapped[FundingCall] = relationship()
     project: Mapped[Project] = relationship(lazy="joined")
@@ -89,6 +94,16 @@ class FundingApplication(IdMixin, TimestampMixin, VersionedMixin, db.Model):
     scores: Mapped[list[FundingScore]] = relationship(
         back_populates="application", cascade="all, delete-orphan", order_by="FundingScore.id"
     )
+    payments: Mapped[list[FundingPayment]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        order_by="FundingPayment.paid_on, FundingPayment.id",
+    )
+    letter: Mapped[StoredFile | None] = relationship()
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((p.amount for p in self.payments), Decimal("0.00"))
 
     @property
     def status_enum(self) -> ApplicationStatus:
@@ -133,156 +148,17 @@ class FundingScore(IdMixin, TimestampMixin, db.Model):
     scorer: Mapped[User] = relationship(lazy="joined")
 
 
-@dataclass(frozen=True)
-class Check:
-    """One rule checked before an application is submitted: met or not, and why."""
+class FundingPayment(IdMixin, TimestampMixin, db.Model):
+    """One payment of a granted aid (the funder may pay it in instalments)."""
 
-    key: str
-    label: str
-    ok: bool
-
-
-def aid_line(project_id: int, funder_id: int) -> FundingLine | None:
-    """The project's start-up aid line from this funder (one per project at most)."""
-    return db.session.scalar(
-        db.select(FundingLine).filter_by(
-            project_id=project_id, kind=Kind.STARTUP_AID.value, funder_id=funder_id
-        )
+    __revision__ = False  # shown on the project's line through its amount_paid, kept in step
+    __tablename__ = "funding_payment"
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_application.id", ondelete="CASCADE"), index=True
     )
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    paid_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
 
-
-def application_of(call_id: int, project_id: int) -> FundingApplication | None:
-    return db.session.scalar(
-        db.select(FundingApplication).filter_by(call_id=call_id, project_id=project_id)
-    )
-
-
-def applications_of(call_id: int) -> list[FundingApplication]:
-    """A call's applications, oldest first, their scores loaded (the comparison's rows)."""
-    return list(
-        db.session.scalars(
-            db.select(FundingApplication)
-            .filter_by(call_id=call_id)
-            .options(db.selectinload(FundingApplication.scores))
-            .order_by(FundingApplication.id)
-        )
-    )
-
-
-def project_applications(project_id: int) -> list[FundingApplication]:
-    return list(
-        db.session.scalars(
-            db.select(FundingApplication)
-            .filter_by(project_id=project_id)
-            .options(db.joinedload(FundingApplication.call))
-            .order_by(FundingApplication.id.desc())
-        )
-    )
-
-
-def coordinated_projects(user) -> list[Project]:
-    """The projects ``user`` coordinates and may apply for (not archived)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    projects = db.session.scalars(
-        db.select(Project)
-        .join(Membership, Membership.project_id == Project.id)
-        .where(Membership.user_id == user.id, Membership.coordinator.is_(True))
-        .order_by(Project.name)
-    )
-    return [p for p in projects if can(user, p, "funding.apply")]
-
-
-def calls_to_apply(project, lines) -> list[FundingCall]:
-    """The open calls of the funders of the project's start-up aid lines it has not applied
-    to yet: offered on its funding file to whom may apply."""
-    funders = {line.funder_id for line in lines if line.kind == Kind.STARTUP_AID.value}
-    if not funders:
-        return []
-    today = date.today()
-    applied = db.select(FundingApplication.call_id).filter_by(project_id=project.id)
-    return list(
-        db.session.scalars(
-            db.select(FundingCall)
-            .where(FundingCall.funder_id.in_(funders))
-            .where(FundingCall.opens_on <= today, FundingCall.closes_on >= today)
-            .where(FundingCall.id.not_in(applied))
-            .order_by(FundingCall.closes_on)
-        )
-    )
-
-
-def granted_total(call_id: int) -> Decimal:
-    """What the call's decisions have granted so far (the envelope consumed)."""
-    total = db.session.scalar(
-        db.select(func.coalesce(func.sum(FundingApplication.amount_granted), 0)).filter_by(
-            call_id=call_id, status=ApplicationStatus.GRANTED.value
-        )
-    )
-    return Decimal(total).quantize(rules.CENT)
-
-
-def _other_aid(project_id: int, call_id: int) -> bool:
-    """Another application of the project, pending or granted (one aid per groupement)."""
-    return bool(
-        db.session.scalar(
-            db.select(func.count(FundingApplication.id))
-            .filter_by(project_id=project_id)
-            .where(FundingApplication.call_id != call_id)
-            .where(FundingApplication.status != ApplicationStatus.REFUSED.value)
-        )
-    )
-
-
-#: Line statuses from which the project may (still, or again) apply.
-APPLICABLE = {LineStatus.PLANNED.value, LineStatus.REQUESTED.value, LineStatus.REFUSED.value}
-
-
-def submission_checks(call: FundingCall, project, today: date) -> list[Check]:
-    """The seed's rules, one :class:`Check` each, in the order the coordinator reads them."""
-    line = aid_line(project.id, call.funder_id)
-    amount = line.amount_requested if line is not None else None
-    return [
-        Check(
-            "call",
-            _l("L'appel est ouvert (clôture le %(d)s).", d=long_date(call.closes_on)),
-            call.state(today) == CallState.OPEN,
-        ),
-        Check(
-            "line",
-            _l(
-                "Le dossier de financement a une ligne « Aide au démarrage » de %(f)s, "
-                "ni accordée ni versée.",
-                f=call.funder.name,
-            ),
-            line is not None and line.status in APPLICABLE,
-        ),
-        Check(
-            "amount",
-            _l("Le montant demandé est compris entre 6 000 € et 15 000 €."),
-            amount is not None and rules.AID_MIN <= amount <= rules.AID_MAX,
-        ),
-        Check(
-            "purpose",
-            _l(
-                "L'aide finance une aide extérieure à la mise en place du groupement, "
-                "pas une étude préalable."
-            ),
-            line is not None and line.purpose_category in rules.SETUP_PURPOSES,
-        ),
-        Check(
-            "single",
-            _l("Une seule aide par groupement : aucune autre candidature en cours ou accordée."),
-            not _other_aid(project.id, call.id),
-        ),
-        Check(
-            "agreement",
-            _l("L'accord des parties sur la création du groupement est enregistré."),
-            rules.agreement_recorded(project),
-        ),
-        Check(
-            "quotes",
-            _l("Au moins un devis est joint à la ligne d'aide au démarrage."),
-            line is not None and bool(line.documents),
-        ),
-    ]
+    application: Mapped[FundingApplication] = relationship(back_populates="payments")
+    recorded_by: Mapped[User] = relationship()

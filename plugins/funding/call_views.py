@@ -16,7 +16,12 @@ from workspace.forms.submissions import once_per_submission
 from workspace.permissions import can
 from workspace.web.feedback import toast
 
-from .applications import application_of, applications_of, coordinated_projects, granted_total
+from .application_queries import (
+    application_of,
+    applications_of,
+    coordinated_projects,
+    granted_total,
+)
 from .calls import CallForm, FundingCall, calls_for, manages, visible
 from .rules import AID_MAX, AID_MIN
 

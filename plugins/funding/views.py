@@ -15,7 +15,7 @@ from workspace.web.uploads import UploadError
 
 from . import operations as ops
 from . import rules
-from .applications import calls_to_apply, project_applications
+from .application_queries import calls_to_apply, project_applications
 from .forms import CriteriaForm, ExpenseForm, LineForm
 from .models import FundingDocument, FundingExpense, FundingLine
 from .summary import summary

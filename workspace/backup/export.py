@@ -83,13 +83,20 @@ class BackupError(ValueError):
 
 
 def owned_tables() -> list:
-    """Tables holding a project's content, parents before children."""
+    """Tables holding a project's content, parents before children.
+
+    A table that also points to a record above the projects (a funder's call: an application
+    to it) is the other side's record, not the project's content: left out, with what hangs
+    from it (the project keeps its own trace, e.g. the funding line and its documents).
+    """
     owned: list = []
     for table in db.metadata.sorted_tables:
         if table.name in EXCLUDED or table.name in REFERENCE_TABLES or table.name == "project":
             continue
         targets = {fk.column.table.name for fk in table.foreign_keys}
-        if "project" in targets or targets & {t.name for t in owned}:
+        names = {t.name for t in owned}
+        above = targets - names - set(REFERENCE_TABLES) - {"project", table.name}
+        if ("project" in targets or targets & names) and not above:
             owned.append(table)
     return owned
 

@@ -53,7 +53,7 @@ KINDS = {
         "email",
     ),
     "application_decided": (
-        _l("Décision sur une candidature de mon projet (coordination)"),
+        _l("Décision sur une candidature de mon projet, puis suivi de l'aide (coordination)"),
         "email",
     ),
 }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from flask import current_app
 
 from plugins.funding import operations as ops
+from plugins.funding.calls import FundingCall
+from tests.factories import create_org, create_user, project_with_roles
 from workspace.extensions import db
 from workspace.models import Organisation
 
@@ -64,3 +67,26 @@ def aid_form(funder_id, **over):
 @pytest.fixture
 def line_for():
     return make_line
+
+
+@pytest.fixture
+def world():
+    """A project with every role, an open call of its funder's organisation, the project's
+    start-up aid line from that funder (12 000 €, legal support) with a quote, the parties'
+    agreement recorded."""
+    project, people = project_with_roles()
+    funder_org = people["funder"].organisation
+    people["colleague"] = create_user("Agnès Instructrice", organisation=funder_org)
+    people["other_funder"] = create_user("Autre financeur", organisation=create_org(kind="funder"))
+    call = FundingCall(
+        funder_id=funder_org.id,
+        created_by_id=people["funder"].id,
+        title="Aide au démarrage 2027",
+        envelope=Decimal("20000.00"),
+        opens_on=date.today() - timedelta(days=3),
+        closes_on=date.today() + timedelta(days=30),
+    )
+    db.session.add(call)
+    db.session.commit()
+    line = make_line(project, people["coordinator"], funder_id=funder_org.id, status="planned")
+    return {"project": project, "people": people, "call": call, "line": line}

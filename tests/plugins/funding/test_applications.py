@@ -16,38 +16,13 @@ from plugins.funding.applications import ApplicationStatus, FundingApplication, 
 from plugins.funding.calls import FundingCall
 from plugins.funding.models import FundingLine
 from plugins.milestones import operations as ms_ops
-from tests.factories import create_org, create_project, create_user, project_with_roles
+from tests.factories import create_project
 from workspace.extensions import db
 from workspace.models import count
 from workspace.notifications.center import Notification
 
-from .conftest import make_line
-
 TODAY = date.today()
 PDF = b"%PDF-1.4\n% devis\n"
-
-
-@pytest.fixture
-def world():
-    """A project with every role, an open call of its funder's organisation, the project's
-    start-up aid line from that funder (12 000 €, legal support) with a quote, the parties'
-    agreement recorded."""
-    project, people = project_with_roles()
-    funder_org = people["funder"].organisation
-    people["colleague"] = create_user("Agnès Instructrice", organisation=funder_org)
-    people["other_funder"] = create_user("Autre financeur", organisation=create_org(kind="funder"))
-    call = FundingCall(
-        funder_id=funder_org.id,
-        created_by_id=people["funder"].id,
-        title="Aide au démarrage 2027",
-        envelope=Decimal("20000.00"),
-        opens_on=TODAY - timedelta(days=3),
-        closes_on=TODAY + timedelta(days=30),
-    )
-    db.session.add(call)
-    db.session.commit()
-    line = make_line(project, people["coordinator"], funder_id=funder_org.id, status="planned")
-    return {"project": project, "people": people, "call": call, "line": line}
 
 
 def _quote(login_as, world):

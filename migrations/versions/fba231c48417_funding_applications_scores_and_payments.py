@@ -1,8 +1,8 @@
-"""funding applications and scores
+"""funding applications, scores and payments
 
-Revision ID: 1508442d976b
+Revision ID: fba231c48417
 Revises: d94fbc05b9ec
-Create Date: 2026-12-07 10:52:29.105147
+Create Date: 2026-12-07 11:11:02.161431
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1508442d976b'
+revision = 'fba231c48417'
 down_revision = 'd94fbc05b9ec'
 branch_labels = None
 depends_on = None
@@ -32,12 +32,18 @@ def upgrade():
     sa.Column('decision_reason', sa.Text(), nullable=False),
     sa.Column('decided_on', sa.Date(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('letter_file_id', sa.Integer(), nullable=True),
+    sa.Column('deadline', sa.Date(), nullable=True),
+    sa.Column('groupement_created_on', sa.Date(), nullable=True),
+    sa.Column('justified_on', sa.Date(), nullable=True),
+    sa.Column('reminded_on', sa.Date(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['call_id'], ['funding_call.id'], name=op.f('fk_funding_application_call_id_funding_call'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_funding_application_decided_by_id_user_account')),
+    sa.ForeignKeyConstraint(['letter_file_id'], ['stored_file.id'], name=op.f('fk_funding_application_letter_file_id_stored_file'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['line_id'], ['funding_line.id'], name=op.f('fk_funding_application_line_id_funding_line'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_funding_application_project_id_project'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['user_account.id'], name=op.f('fk_funding_application_submitted_by_id_user_account')),
@@ -47,9 +53,26 @@ def upgrade():
     with op.batch_alter_table('funding_application', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_funding_application_call_id'), ['call_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_application_decided_by_id'), ['decided_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_application_letter_file_id'), ['letter_file_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_application_line_id'), ['line_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_application_project_id'), ['project_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_funding_application_submitted_by_id'), ['submitted_by_id'], unique=False)
+
+    op.create_table('funding_payment',
+    sa.Column('application_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('paid_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['funding_application.id'], name=op.f('fk_funding_payment_application_id_funding_application'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_funding_payment_recorded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_funding_payment'))
+    )
+    with op.batch_alter_table('funding_payment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_funding_payment_application_id'), ['application_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_funding_payment_recorded_by_id'), ['recorded_by_id'], unique=False)
 
     op.create_table('funding_score',
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -79,10 +102,16 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_funding_score_application_id'))
 
     op.drop_table('funding_score')
+    with op.batch_alter_table('funding_payment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_funding_payment_recorded_by_id'))
+        batch_op.drop_index(batch_op.f('ix_funding_payment_application_id'))
+
+    op.drop_table('funding_payment')
     with op.batch_alter_table('funding_application', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_funding_application_submitted_by_id'))
         batch_op.drop_index(batch_op.f('ix_funding_application_project_id'))
         batch_op.drop_index(batch_op.f('ix_funding_application_line_id'))
+        batch_op.drop_index(batch_op.f('ix_funding_application_letter_file_id'))
         batch_op.drop_index(batch_op.f('ix_funding_application_decided_by_id'))
         batch_op.drop_index(batch_op.f('ix_funding_application_call_id'))
 

@@ -19,6 +19,7 @@ from workspace.plugins import Commentable, NavItem, Plugin, Widget
 
 from . import (
     aid_followup,  # noqa: F401 - the daily check of the groupements' deadlines
+    application_api,  # noqa: F401 - the applications' API resources
     application_views,  # noqa: F401 - registers the applications' routes on the calls' one
     applications,  # noqa: F401 - the applications' and scores' tables
     budget,  # noqa: F401 - registers the budget routes on the blueprint

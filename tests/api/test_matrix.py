@@ -128,6 +128,14 @@ CASES = [
     Case("GET", P + "/funding/lines/{line}", ALL),
     Case("POST", P + "/funding/lines", DIRECTORS, _line_body),
     Case("PATCH", P + "/funding/lines/{line}", DIRECTORS, {"purpose": "Précisé"}, headers=STAR),
+    Case("GET", P + "/funding/applications", ALL),
+    Case(
+        "POST",
+        P + "/funding/applications",
+        COORD,
+        lambda w, u: {"call_id": w.ids["call"]},
+        per_caller=lambda w, u: W.new_open_call(w, u),
+    ),
     Case("GET", P + "/funding/lines/{line}/expenses", ALL),
     Case(
         "POST",
@@ -201,6 +209,12 @@ PERSONAL = [
     ("GET", "/api/v1/dashboard/portfolio"),
     ("GET", "/api/v1/funding/calls"),
     ("DELETE", "/api/v1/tokens/{token_id}"),
+]
+#: Endpoints above the projects for a call's funder staff alone: tested with their rules in
+#: tests/plugins/funding/test_application_api.py.
+CALL_STAFF = [
+    ("GET", "/api/v1/funding/calls/{call_id}/applications"),
+    ("POST", "/api/v1/funding/calls/{call_id}/applications/{application_id}/decision"),
 ]
 ORDER = [
     "anonymous",
@@ -284,5 +298,7 @@ def test_every_operation_is_in_the_matrix(app, client):
     doc = client.get("/api/v1/openapi.json").json
     norm = lambda p: re.sub(r"\{[^}]+\}", "{}", p.split("?")[0])  # noqa: E731
     documented = {(m.upper(), norm(p)) for p, ops in doc["paths"].items() for m in ops}
-    covered = {(c.method, norm(c.path)) for c in CASES} | {(m, norm(p)) for m, p in PERSONAL}
+    covered = {(c.method, norm(c.path)) for c in CASES} | {
+        (m, norm(p)) for m, p in PERSONAL + CALL_STAFF
+    }
     assert documented == covered

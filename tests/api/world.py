@@ -158,3 +158,52 @@ def new_expense(w: World, actor) -> int:
 def next_period() -> str:
     n = next(_seq)
     return f"{2027 + n // 4}-T{n % 4 + 1}"
+
+
+def new_open_call(w: World, actor) -> dict:
+    """An open call of the world's funder, the project ready to apply to it (a start-up aid
+    line from that funder with a quote, the parties' agreement validated): made once, a new
+    call each time. The call's id is also left in ``w.ids["call"]`` for the request body."""
+    from datetime import timedelta
+
+    from plugins.funding import operations as funding
+    from plugins.funding.calls import FundingCall
+    from plugins.funding.models import FundingLine
+    from plugins.milestones import operations as milestones
+
+    director, adviser = w.people["director"], w.people["adviser"]
+    funder = w.ids["funder_org"]
+    with current_app.test_request_context():
+        aid = db.session.scalar(
+            db.select(FundingLine).filter_by(project_id=w.project.id, kind="startup_aid")
+        )
+        if aid is None:
+            aid = funding.create_line(
+                w.project,
+                director,
+                funder_id=funder,
+                kind="startup_aid",
+                status="planned",
+                purpose_category="legal_support",
+                purpose="Avocat",
+                amount_requested=Decimal("12000.00"),
+            )
+            quote = FileStorage(io.BytesIO(b"%PDF-1.4\n% devis\n"), filename="devis.pdf")
+            funding.add_document(aid, director, quote)
+            agreed = milestones.create_milestone(
+                w.project, director, title="Accord des parties", is_agreement=True
+            )
+            milestones.submit(agreed, director, "Signé.")
+            milestones.validate(agreed, adviser)
+        call = FundingCall(
+            funder_id=funder,
+            created_by_id=w.people["funder"].id,
+            title=f"Appel {next(_seq)}",
+            envelope=Decimal("50000.00"),
+            opens_on=date.today() - timedelta(days=1),
+            closes_on=date.today() + timedelta(days=30),
+        )
+        db.session.add(call)
+        db.session.commit()
+    w.ids["call"] = call.id
+    return {"call": call.id}

@@ -49,6 +49,24 @@ FUNDER_READS = {
 }
 
 
+def _call_staff_only(rule) -> bool:
+    """A call's applications, their instruction and follow-up: its funder's staff alone (the
+    demo's « funder » visitor is the Conseil départemental's agent whose call it is)."""
+    return rule.rule.startswith("/appels/<int:call_id>/candidatures") or rule.rule.endswith(
+        "/comparaison"
+    )
+
+
+#: Applying to a call: a project's coordination alone (the demo's coordinator).
+COORDINATION_ONLY = {"funding_calls.apply"}
+
+
+def _refused(response) -> bool:
+    """An error, or the sign-in page (a visitor whose session an earlier write ended)."""
+    login = response.status_code == 302 and "/login" in response.headers.get("Location", "")
+    return response.status_code >= 400 or login
+
+
 def _is_project_rule(rule) -> bool:
     return "project_id" in rule.arguments
 
@@ -82,6 +100,10 @@ def _check(who, method, rule, response, failures):
     elif who in ("outsider", "admin") and _is_project_rule(rule):
         if code not in (401, 403, 404):
             failures.append(where)
+    elif _call_staff_only(rule) and who != "funder" and not _refused(response):
+        failures.append(where + " (the call's funder staff alone)")
+    elif rule.endpoint in COORDINATION_ONLY and who != "coordinator" and not _refused(response):
+        failures.append(where + " (a project's coordination alone)")
     elif who == "outsider" and rule.rule.startswith("/admin"):
         if code not in (403, 404):
             failures.append(where)

@@ -59,6 +59,15 @@ def agreement_on(project) -> date | None:
     return min(dates) if dates else None
 
 
+def agreement_dates(projects) -> dict[int, date]:
+    """``{project_id: day}`` the parties' agreement was recorded, for many projects at once."""
+    out: dict[int, date] = {}
+    for found in call_hook("agreement_dates", project_ids=[p.id for p in projects]):
+        for project_id, day in found.items():
+            out[project_id] = min(day, out.get(project_id, day))
+    return out
+
+
 def _publish(verb: str, application: FundingApplication, actor, summary) -> None:
     publish(
         f"funding:application_{verb}",

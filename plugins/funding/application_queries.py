@@ -50,7 +50,10 @@ def applications_of(call_id: int) -> list[FundingApplication]:
         db.session.scalars(
             db.select(FundingApplication)
             .filter_by(call_id=call_id)
-            .options(db.selectinload(FundingApplication.scores))
+            .options(
+                db.selectinload(FundingApplication.scores),
+                db.selectinload(FundingApplication.line),
+            )
             .order_by(FundingApplication.id)
         )
     )

@@ -273,9 +273,8 @@ def comparison(call_id: int):
     applications = applications_of(call.id)
     granted = granted_total(call.id)
     # The agreement as recorded now (a milestone's validation may be redated), else as applied.
-    agreements = {
-        a.id: application_ops.agreement_on(a.project) or a.agreement_on for a in applications
-    }
+    recorded = application_ops.agreement_dates([a.project for a in applications])
+    agreements = {a.id: recorded.get(a.project_id) or a.agreement_on for a in applications}
     return render_template(
         "funding/comparison.html",
         call=call,

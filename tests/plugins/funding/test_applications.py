@@ -16,10 +16,12 @@ from plugins.funding.applications import ApplicationStatus, FundingApplication, 
 from plugins.funding.calls import FundingCall
 from plugins.funding.models import FundingLine
 from plugins.milestones import operations as ms_ops
-from tests.factories import create_project
+from tests.factories import create_project, create_user
 from workspace.extensions import db
 from workspace.models import count
 from workspace.notifications.center import Notification
+
+from .conftest import make_line
 
 TODAY = date.today()
 PDF = b"%PDF-1.4\n% devis\n"
@@ -364,3 +366,54 @@ def test_the_funding_file_offers_the_open_call_to_the_coordination(world, login_
     _submitted(login_as, world)
     page = login_as(world["people"]["coordinator"]).get(url).text
     assert offer not in page and "Candidatures aux appels" in page
+
+
+def _statements(client, url) -> list[str]:
+    from sqlalchemy import event
+
+    client.get(url)  # warm the caches a page keeps between requests
+    seen = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return seen
+
+
+def _more_applications(world, n: int) -> None:
+    """``n`` more projects' applications to the call, each with its line and a score."""
+    people, call = world["people"], world["call"]
+    for i in range(n):
+        coordinator = create_user(f"Coordinatrice {i}")
+        project = create_project({coordinator: "director"}, coordinators=[coordinator])
+        line = make_line(project, coordinator, funder_id=call.funder_id)
+        application = FundingApplication(
+            call_id=call.id,
+            project_id=project.id,
+            line_id=line.id,
+            amount=line.amount_requested,
+            purpose_category=line.purpose_category,
+            submitted_by_id=coordinator.id,
+        )
+        application.scores.append(
+            FundingScore(scorer_id=people["funder"].id, criterion="service", score=3)
+        )
+        db.session.add(application)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("page", ["", "/comparaison"])
+def test_the_calls_pages_read_a_fixed_number_of_statements(world, login_as, page):
+    _submitted(login_as, world)
+    client = login_as(world["people"]["funder"])
+    url = f"/appels/{world['call'].id}{page}"
+    _more_applications(world, 1)
+    few = _statements(client, url)
+    _more_applications(world, 3)
+    many = _statements(client, url)
+    assert len(many) <= len(few), "\n\n".join(many)

@@ -12,8 +12,7 @@ from workspace.extensions import db
 from workspace.permissions import requires
 from workspace.web.feedback import toast
 
-from . import operations as ops
-from . import rules
+from . import budget_ops, rules
 from .forms import BudgetItemForm
 from .models import BudgetCategory, FundingBudgetItem, FundingShareKey
 from .views import bp
@@ -90,7 +89,7 @@ def add_budget_item(project_id: int):
     _partner_choices(form, g.project)
     if not form.validate_on_submit():
         return _page(form, 400)
-    ops.add_budget_item(
+    budget_ops.add_budget_item(
         g.project,
         current_user,
         category=form.category.data,
@@ -109,7 +108,7 @@ def delete_budget_item(project_id: int, item_id: int):
     item = db.session.get(FundingBudgetItem, item_id)
     if item is None or item.project_id != project_id:
         abort(404)
-    ops.delete_budget_item(g.project, current_user, item)
+    budget_ops.delete_budget_item(g.project, current_user, item)
     db.session.commit()
     toast(_("Poste de budget retiré."))
     return redirect(url_for(".budget", project_id=project_id))
@@ -125,7 +124,7 @@ def share_keys(project_id: int):
             raw = request.form.get(f"key-{org.id}", "")
             typed[org.id] = raw[:20]
             percents[org.id] = rules.parse_percent(raw or "0")
-        ops.set_share_keys(g.project, current_user, percents)
+        budget_ops.set_share_keys(g.project, current_user, percents)
     except ValueError as exc:
         db.session.rollback()
         return _page(status=400, key_error=str(exc), typed=typed)

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from workspace.extensions import db
 from workspace.projects.demo_story import tiny_pdf
 
-from . import application_ops
+from . import application_ops, budget_ops
 from . import operations as ops
 from .calls import FundingCall
 
@@ -64,7 +64,7 @@ def demo(ctx) -> None:
         ("training", "Formation des équipes d'astreinte", "2400.00", None),
         ("staff", "Temps de coordination (Apt)", "2000.00", "luberon"),
     ):
-        ops.add_budget_item(
+        budget_ops.add_budget_item(
             project,
             claire,
             category=category,
@@ -72,7 +72,7 @@ def demo(ctx) -> None:
             amount=Decimal(amount),
             partner_id=o[partner].id if partner else None,
         )
-    ops.set_share_keys(
+    budget_ops.set_share_keys(
         project,
         claire,
         {

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from flask import current_app
 
+from plugins.funding import budget_ops
 from plugins.funding import operations as ops
 from plugins.funding.models import (
     FundingBudgetItem,
@@ -36,7 +37,7 @@ def _setup(project, people):
             description="",
             amount=Decimal("100"),
         )
-        item = ops.add_budget_item(
+        item = budget_ops.add_budget_item(
             project, people["director"], category="legal", label="Avocat", amount=Decimal("1000")
         )
         db.session.commit()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from flask import current_app
 
+from plugins.funding import budget_ops
 from plugins.funding import operations as ops
 from workspace.extensions import db
 from workspace.plugins import call_hook
@@ -36,10 +37,10 @@ def test_funding_section_lists_lines_spent_remaining_and_shares(roles_project):
             amount=Decimal("2500.00"),
         )
         partner = project.partners[0]
-        ops.add_budget_item(
+        budget_ops.add_budget_item(
             project, people["director"], category="legal", label="Avocat", amount=Decimal("8000")
         )
-        ops.set_share_keys(
+        budget_ops.set_share_keys(
             project,
             people["director"],
             {p.id: Decimal("100") if p == partner else Decimal("0") for p in project.partners},

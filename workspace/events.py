@@ -63,7 +63,8 @@ class Event:
         }
 
 
-def _render(summary) -> dict[str, str]:
+def render_summary(summary) -> dict[str, str]:
+    """A lazy French summary rendered in both languages, ``{"fr": …, "en": …}`` (500 chars)."""
     out = {}
     for lang in ("fr", "en"):
         with force_locale(lang):
@@ -89,7 +90,9 @@ def publish(
     """
     actor_id = getattr(actor, "id", None)
     payload = {"by_name": getattr(actor, "name", ""), **(data or {})}
-    ev = Event(type, project.id, object_id, actor_id, _render(summary), list(keys or []), payload)
+    ev = Event(
+        type, project.id, object_id, actor_id, render_summary(summary), list(keys or []), payload
+    )
     if log:
         append_activity(project, actor_id, ev)
     touch(project.id)  # cached fragments of the project are renewed with this commit

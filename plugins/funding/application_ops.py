@@ -32,7 +32,7 @@ from .applications import (
     FundingApplication,
     FundingScore,
 )
-from .calls import FundingCall
+from .calls import FundingCall, log_call
 from .models import LineStatus
 
 #: The groupement must exist within this many days of the grant, unless the decision says.
@@ -77,6 +77,16 @@ def _publish(verb: str, application: FundingApplication, actor, summary) -> None
         object_id=application.line_id,
         keys=["funding", f"funding-application:{application.id}"],
         data={"url": ops._index_url(application.project_id)},
+    )
+    _journal(application, actor, summary)
+
+
+def _journal(application: FundingApplication, actor, summary) -> None:
+    """The step in the call's own journal too, naming the project."""
+    log_call(
+        application.call_id,
+        actor,
+        _l("%(what)s — « %(project)s »", what=summary, project=application.project.name),
     )
 
 
@@ -149,6 +159,7 @@ def save_scores(application: FundingApplication, actor, marks: dict[str, tuple])
             application.scores.append(row)
         row.score, row.comment = score, (comment or "").strip()
     db.session.flush()
+    _journal(application, actor, _l("a noté la candidature"))
 
 
 def decide(

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from workspace.extensions import db
@@ -22,7 +23,7 @@ from .application_queries import (
     coordinated_projects,
     granted_total,
 )
-from .calls import CallForm, FundingCall, calls_for, manages, visible
+from .calls import CallForm, FundingCall, call_journal, calls_for, log_call, manages, visible
 from .rules import AID_MAX, AID_MIN
 
 bp = Blueprint("funding_calls", __name__, template_folder="templates")
@@ -60,6 +61,8 @@ def create():
             funder_id=current_user.organisation_id, created_by_id=current_user.id, **form.values()
         )
         db.session.add(call)
+        db.session.flush()
+        log_call(call.id, current_user, _l("a ouvert l'appel « %(t)s »", t=call.title))
         db.session.commit()
         toast(_("Appel enregistré."))
         return redirect(url_for(".detail", call_id=call.id), 303)
@@ -86,6 +89,7 @@ def detail(call_id: int):
         granted=granted,
         coordinated=projects,
         mine=mine,
+        journal=call_journal(call.id) if managing else [],
     )
 
 
@@ -100,6 +104,7 @@ def edit(call_id: int):
         check_version(call, request.form.get("version"), {_("Intitulé"): call.title}, form=form)
         for name, value in form.values().items():
             setattr(call, name, value)
+        log_call(call.id, current_user, _l("a modifié l'appel"))
         db.session.commit()
         toast(_("Appel enregistré."))
         return redirect(url_for(".detail", call_id=call.id), 303)

@@ -3,12 +3,13 @@
 A call belongs to the funder's organisation: its staff (``calls.manage``: active members of an
 organisation of kind ``funder``, a site-level role) open, edit and follow it. Once its opening
 day has come, every signed-in person sees it, so that a coordination can apply. Applications
-and their instruction come with the calls' next part (issue 17).
+and their instruction: :mod:`.applications`; every step is also in the call's journal
+(:class:`CallEvent`).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wtforms import DateField, StringField, TextAreaField
 
+from workspace.events import render_summary
 from workspace.extensions import db
 from workspace.forms.fields import max_len, required, strip
 from workspace.models import (
@@ -25,7 +27,9 @@ from workspace.models import (
     Organisation,
     TimestampMixin,
     User,
+    UTCDateTime,
     VersionedMixin,
+    utcnow,
 )
 from workspace.permissions import can
 
@@ -63,6 +67,52 @@ class FundingCall(IdMixin, TimestampMixin, VersionedMixin, db.Model):
         if today < self.opens_on:
             return CallState.UPCOMING
         return CallState.OPEN if today <= self.closes_on else CallState.CLOSED
+
+
+class CallEvent(IdMixin, db.Model):
+    """The call's own journal, above the projects: opened, edited, each application's steps
+    (also in its project's activity log). Its funder staff read it on the call's page."""
+
+    __revision__ = False  # above the projects (revisions.py)
+    __tablename__ = "funding_call_event"
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("funding_call.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True, index=True
+    )
+    summary: Mapped[str] = mapped_column(String(500))
+    summary_en: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+    def text(self, lang: str) -> str:
+        return self.summary_en if lang == "en" and self.summary_en else self.summary
+
+
+def log_call(call_id: int, actor, summary) -> None:
+    """Add ``summary`` (a lazy French string, « a ouvert l'appel ») to the call's journal."""
+    text = render_summary(summary)
+    db.session.add(
+        CallEvent(
+            call_id=call_id,
+            actor_id=getattr(actor, "id", None),
+            summary=text["fr"],
+            summary_en=text["en"],
+        )
+    )
+
+
+def call_journal(call_id: int, limit: int = 50) -> list[CallEvent]:
+    return list(
+        db.session.scalars(
+            db.select(CallEvent)
+            .filter_by(call_id=call_id)
+            .order_by(CallEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 class CallForm(FlaskForm):

@@ -7,6 +7,7 @@ import io
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from workspace.extensions import db
@@ -14,7 +15,7 @@ from workspace.projects.demo_story import tiny_pdf
 
 from . import application_ops, budget_ops
 from . import operations as ops
-from .calls import FundingCall
+from .calls import FundingCall, log_call
 
 
 def demo(ctx) -> None:
@@ -184,4 +185,5 @@ def _open_call(pierre, cd84) -> FundingCall:
     )
     db.session.add(call)
     db.session.flush()
+    log_call(call.id, pierre, _l("a ouvert l'appel « %(t)s »", t=call.title))
     return call

@@ -417,3 +417,18 @@ def test_the_calls_pages_read_a_fixed_number_of_statements(world, login_as, page
     _more_applications(world, 3)
     many = _statements(client, url)
     assert len(many) <= len(few), "\n\n".join(many)
+
+
+def test_the_calls_journal_tells_its_staff_every_step(world, login_as):
+    app = _submitted(login_as, world)
+    _score(login_as, world, "colleague", app, service=(4, "Bien"))
+    _decide(login_as, world, app, decision="refused", reason="Hors critères")
+    page = login_as(world["people"]["funder"]).get(f"/appels/{world['call'].id}").text
+    page = page.replace("&#39;", "'")
+    journal = page[page.index("Historique de l'appel") :]
+    name = world["project"].name
+    for said in ("a déposé la candidature", "a noté la candidature", "a refusé l'aide"):
+        assert said in journal and name.replace("'", "&#39;") in journal.replace("'", "&#39;")
+    assert journal.index("a refusé") < journal.index("a déposé")  # newest first
+    member = login_as(world["people"]["coordinator"]).get(f"/appels/{world['call'].id}").text
+    assert "Historique de l" not in member

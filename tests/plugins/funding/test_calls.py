@@ -64,6 +64,8 @@ def test_the_funders_staff_open_a_call(people, login_as):
     page = c.get(f"/appels/{call.id}").text
     assert "Aide au démarrage 2027" in page and "120" in page and "ouvert" in page
     assert "Modifier l'appel" in page
+    journal = page.replace("&#39;", "'")
+    assert "Historique de l'appel" in journal and "a ouvert l'appel" in journal
 
 
 @pytest.mark.parametrize("who", ["coordinator", "director", "adviser", "evaluator", "outsider"])

@@ -21,7 +21,13 @@ from workspace.operations import coordinators
 from workspace.web.formats import long_date, money
 
 from . import operations as ops
-from .application_ops import DEFAULT_DEADLINE_DAYS, _line_values, _publish, application_url
+from .application_ops import (
+    DEFAULT_DEADLINE_DAYS,
+    _journal,
+    _line_values,
+    _publish,
+    application_url,
+)
 from .applications import ApplicationStatus, FundingApplication, FundingPayment
 from .models import LineStatus
 
@@ -164,6 +170,7 @@ def check_deadlines(today: date) -> tuple[int, int]:
             )
             users = [m.user_id for m in coordinators(project)] + _staff(application)
             notify(users, "aid_repayable", project, text, ops._index_url(project.id))
+            _journal(application, None, _l("Rappel envoyé : %(t)s", t=text))
             application.reminded_on = today
             reminded += 1
     db.session.flush()

@@ -109,7 +109,7 @@ def call_journal(call_id: int, limit: int = 50) -> list[CallEvent]:
         db.session.scalars(
             db.select(CallEvent)
             .filter_by(call_id=call_id)
-            .order_by(CallEvent.id.desc())
+            .order_by(CallEvent.created_at.desc(), CallEvent.id.desc())
             .limit(limit)
         )
     )

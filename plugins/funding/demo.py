@@ -4,10 +4,12 @@ Conseil départemental's open call with two applications (one pending, one refus
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from werkzeug.datastructures import FileStorage
 
 from workspace.extensions import db
@@ -15,7 +17,7 @@ from workspace.projects.demo_story import tiny_pdf
 
 from . import application_ops, budget_ops
 from . import operations as ops
-from .calls import FundingCall, log_call
+from .calls import CallEvent, FundingCall, log_call
 
 
 def demo(ctx) -> None:
@@ -99,20 +101,35 @@ def demo(ctx) -> None:
         ),
     )
     call = _open_call(p["pierre"], o["cd84"])
-    application = application_ops.submit(call, project, claire, SUBMITTED_ON)
+    with _journal_dated(call.id, datetime.combine(SUBMITTED_ON, time(9, 30), UTC)):
+        application = application_ops.submit(call, project, claire, SUBMITTED_ON)
     application.created_at = datetime.combine(SUBMITTED_ON, time(9, 30), UTC)
-    application_ops.save_scores(
-        application,
-        p["pierre"],
-        {
-            "complexity": (4, "Trois structures, trois bassins de vie, une personne morale."),
-            "economies": (4, "Astreinte unique : l'économie annoncée est documentée."),
-        },
-    )
+    with _journal_dated(call.id, datetime(2026, 11, 4, 15, 0, tzinfo=UTC)):
+        application_ops.save_scores(
+            application,
+            p["pierre"],
+            {
+                "complexity": (4, "Trois structures, trois bassins de vie, une personne morale."),
+                "economies": (4, "Astreinte unique : l'économie annoncée est documentée."),
+            },
+        )
 
 
 #: The main project applies to the call a month after its opening (the call is still open).
 SUBMITTED_ON = date(2026, 10, 12)
+
+
+@contextmanager
+def _journal_dated(call_id: int, when: datetime):
+    """Date the call's journal entries written in the block: the projects' history is spread
+    over their months (demo_story), the call's own steps keep the call's calendar."""
+    last = db.session.scalar(db.select(func.max(CallEvent.id)).filter_by(call_id=call_id)) or 0
+    yield
+    db.session.flush()
+    for event in db.session.scalars(
+        db.select(CallEvent).filter_by(call_id=call_id).where(CallEvent.id > last)
+    ):
+        event.created_at = when
 
 
 def _quote(line, actor, filename: str, title: str) -> None:
@@ -141,27 +158,30 @@ def _durance_application(ctx) -> None:
         amount_requested=Decimal("9000.00"),
     )
     _quote(aid, helene, "devis-consultant-harmonisation.pdf", "Devis - harmonisation - 9 000 EUR")
-    application = application_ops.submit(call, project, helene, date(2026, 10, 20))
+    with _journal_dated(call.id, datetime(2026, 10, 20, 14, 0, tzinfo=UTC)):
+        application = application_ops.submit(call, project, helene, date(2026, 10, 20))
     application.created_at = datetime(2026, 10, 20, 14, 0, tzinfo=UTC)
-    application_ops.save_scores(
-        application,
-        pierre,
-        {
-            "complexity": (2, "Deux associations déjà fusionnées."),
-            "economies": (3, "Économies réalisées en 2025, hors du champ de l'aide."),
-            "service": (3, "Service inchangé pour les personnes."),
-        },
-    )
-    application_ops.decide(
-        application,
-        pierre,
-        date(2026, 11, 18),
-        granted=False,
-        reason=(
-            "La fusion est effective depuis septembre 2025 : l'aide au démarrage accompagne la "
-            "mise en place d'un groupement, pas l'organisation d'une structure déjà créée."
-        ),
-    )
+    with _journal_dated(call.id, datetime(2026, 11, 3, 10, 0, tzinfo=UTC)):
+        application_ops.save_scores(
+            application,
+            pierre,
+            {
+                "complexity": (2, "Deux associations déjà fusionnées."),
+                "economies": (3, "Économies réalisées en 2025, hors du champ de l'aide."),
+                "service": (3, "Service inchangé pour les personnes."),
+            },
+        )
+    with _journal_dated(call.id, datetime(2026, 11, 18, 11, 0, tzinfo=UTC)):
+        application_ops.decide(
+            application,
+            pierre,
+            date(2026, 11, 18),
+            granted=False,
+            reason=(
+                "La fusion est effective depuis septembre 2025 : l'aide au démarrage accompagne la "
+                "mise en place d'un groupement, pas l'organisation d'une structure déjà créée."
+            ),
+        )
 
 
 CALL_TITLE = "Aide au démarrage des coopérations 2026-2027"
@@ -185,5 +205,6 @@ def _open_call(pierre, cd84) -> FundingCall:
     )
     db.session.add(call)
     db.session.flush()
-    log_call(call.id, pierre, _l("a ouvert l'appel « %(t)s »", t=call.title))
+    with _journal_dated(call.id, datetime(2026, 9, 28, 10, 0, tzinfo=UTC)):
+        log_call(call.id, pierre, _l("a ouvert l'appel « %(t)s »", t=call.title))
     return call

@@ -126,6 +126,9 @@ def test_a_reminder_then_the_aid_is_due_back_then_repaid(world, login_as):
     }
     people = world["people"]
     assert {people["coordinator"].id, people["funder"].id, people["colleague"].id} <= reminded
+    from plugins.funding.calls import call_journal
+
+    assert any("Rappel envoyé" in e.summary for e in call_journal(world["call"].id))
     with current_app.test_request_context():
         assert check_deadlines(app.deadline + timedelta(days=1)) == (0, 1)
         db.session.commit()

@@ -176,6 +176,12 @@ def decide(
     if not application.pending:
         raise ops.RuleBroken({"decision": str(_l("Cette candidature a déjà été décidée."))})
     reason = (reason or "").strip()
+    if granted:
+        # Two grants decided at once must not both take the envelope's last euros: the call's
+        # row is locked until this transaction ends (PostgreSQL; SQLite writes one at a time).
+        db.session.execute(
+            db.select(FundingCall.id).where(FundingCall.id == application.call_id).with_for_update()
+        )
     errors = _decision_errors(application, granted, amount, reason, deadline)
     if errors:
         raise ops.RuleBroken(errors)

@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 
 from workspace.extensions import db
 from workspace.jobs.periodic import periodic
-from workspace.models import User
 from workspace.notifications.center import notify
 from workspace.operations import coordinators
 from workspace.web.formats import long_date, money
@@ -27,8 +26,10 @@ from .application_ops import (
     _line_values,
     _publish,
     application_url,
+    tell_coordination,
 )
 from .applications import ApplicationStatus, FundingApplication, FundingPayment
+from .calls import funder_staff
 from .models import LineStatus
 
 #: The coordination and the funder are reminded this many days before the deadline.
@@ -77,7 +78,7 @@ def record_payment(application: FundingApplication, actor, amount: Decimal, paid
         actor,
         _l("a versé %(a)s d'aide au démarrage", a=money(amount)),
     )
-    _tell_coordination(application, actor, _l("Versement de %(a)s reçu", a=money(amount)))
+    tell_coordination(application, actor, _l("Versement de %(a)s reçu", a=money(amount)))
 
 
 def mark_justified(application: FundingApplication, actor, on: date) -> None:
@@ -113,22 +114,6 @@ def record_repayment(application: FundingApplication, actor, on: date) -> None:
     )
 
 
-def _tell_coordination(application, actor, text) -> None:
-    project = application.project
-    users = [m.user_id for m in coordinators(project)]
-    notify(users, "application_decided", project, text, ops._index_url(project.id), actor=actor)
-
-
-def _staff(application) -> list[int]:
-    return list(
-        db.session.scalars(
-            db.select(User.id).where(
-                User.organisation_id == application.call.funder_id, User.active.is_(True)
-            )
-        )
-    )
-
-
 def _watched() -> list[FundingApplication]:
     """Granted aids whose groupement is not recorded yet, still granted or paid."""
     return list(
@@ -158,7 +143,7 @@ def check_deadlines(today: date) -> tuple[int, int]:
                 p=project.name,
             )
             _publish("due", application, None, text)
-            users = [m.user_id for m in coordinators(project)] + _staff(application)
+            users = [m.user_id for m in coordinators(project)] + funder_staff(application.call)
             notify(users, "aid_repayable", project, text, application_url(application))
             due += 1
         elif deadline - timedelta(days=REMIND_DAYS) <= today and application.reminded_on is None:
@@ -168,7 +153,7 @@ def check_deadlines(today: date) -> tuple[int, int]:
                 p=project.name,
                 d=long_date(deadline),
             )
-            users = [m.user_id for m in coordinators(project)] + _staff(application)
+            users = [m.user_id for m in coordinators(project)] + funder_staff(application.call)
             notify(users, "aid_repayable", project, text, ops._index_url(project.id))
             _journal(application, None, _l("Rappel envoyé : %(t)s", t=text))
             application.reminded_on = today

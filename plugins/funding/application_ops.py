@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 
 from workspace.events import publish
 from workspace.extensions import db
-from workspace.models import User
 from workspace.notifications.center import notify
 from workspace.operations import coordinators
 from workspace.plugins import call_hook
@@ -32,7 +31,7 @@ from .applications import (
     FundingApplication,
     FundingScore,
 )
-from .calls import FundingCall, log_call
+from .calls import FundingCall, funder_staff, log_call
 from .models import LineStatus
 
 #: The groupement must exist within this many days of the grant, unless the decision says.
@@ -55,8 +54,7 @@ def _line_values(line, **over) -> dict:
 
 def agreement_on(project) -> date | None:
     """The day the parties' agreement was recorded (milestones' hook), None while it is not."""
-    dates = [d for d in call_hook("agreement_date", project=project) if d is not None]
-    return min(dates) if dates else None
+    return agreement_dates([project]).get(project.id)
 
 
 def agreement_dates(projects) -> dict[int, date]:
@@ -123,11 +121,8 @@ def submit(call: FundingCall, project, actor, today: date) -> FundingApplication
             a=money(application.amount),
         ),
     )
-    staff = db.session.scalars(
-        db.select(User.id).where(User.organisation_id == call.funder_id, User.active.is_(True))
-    )
     notify(
-        list(staff),
+        funder_staff(call),
         "application_submitted",
         project,
         _l("Nouvelle candidature de « %(p)s » à l'appel « %(c)s »", p=project.name, c=call.title),
@@ -215,17 +210,18 @@ def decide(
     else:
         summary = _l("a refusé l'aide au démarrage (appel « %(c)s »)", c=application.call.title)
     _publish("decided", application, actor, summary)
-    project = application.project
-    notify(
-        [m.user_id for m in coordinators(project)],
-        "application_decided",
-        project,
-        _l("%(who)s %(what)s", who=actor.name, what=summary),
-        ops._index_url(project.id),
-        actor=actor,
-        detail=reason,
+    tell_coordination(
+        application, actor, _l("%(who)s %(what)s", who=actor.name, what=summary), detail=reason
     )
     return application
+
+
+def tell_coordination(application: FundingApplication, actor, text, detail: str = "") -> None:
+    """Notify the project's coordinators of a decision or a follow-up step of its aid."""
+    project = application.project
+    users = [m.user_id for m in coordinators(project)]
+    url = ops._index_url(project.id)
+    notify(users, "application_decided", project, text, url, actor=actor, detail=detail)
 
 
 def _decision_errors(application, granted, amount, reason, deadline) -> dict[str, str]:

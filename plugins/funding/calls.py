@@ -144,6 +144,15 @@ def manages(user, call: FundingCall) -> bool:
     return can(user, None, "calls.manage") and user.organisation_id == call.funder_id
 
 
+def funder_staff(call: FundingCall) -> list[int]:
+    """The ids of the call's funder staff (active members of its organisation)."""
+    return list(
+        db.session.scalars(
+            db.select(User.id).where(User.organisation_id == call.funder_id, User.active.is_(True))
+        )
+    )
+
+
 def visible(user, call: FundingCall, today: date) -> bool:
     """Its funder's staff always; everyone signed in once it has opened."""
     return manages(user, call) or call.state(today) != CallState.UPCOMING

@@ -11,7 +11,7 @@ from sqlalchemy import func
 
 from workspace.extensions import db
 from workspace.models import Membership, Project
-from workspace.permissions import can
+from workspace.permissions import can, remember_membership
 from workspace.web.formats import long_date
 
 from . import rules
@@ -74,13 +74,15 @@ def coordinated_projects(user) -> list[Project]:
     """The projects ``user`` coordinates and may apply for (not archived)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    projects = db.session.scalars(
-        db.select(Project)
+    rows = db.session.execute(
+        db.select(Project, Membership)
         .join(Membership, Membership.project_id == Project.id)
         .where(Membership.user_id == user.id, Membership.coordinator.is_(True))
         .order_by(Project.name)
-    )
-    return [p for p in projects if can(user, p, "funding.apply")]
+    ).all()
+    for project, membership in rows:  # can() then asks the database nothing more
+        remember_membership(user, project, membership)
+    return [project for project, _membership in rows if can(user, project, "funding.apply")]
 
 
 def calls_to_apply(project, lines) -> list[FundingCall]:

@@ -19,6 +19,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app
+from flask_smorest import Blueprint as SmorestBlueprint
 from markupsafe import Markup
 
 from workspace.permissions import Permission, register
@@ -225,14 +226,24 @@ def load_plugins(app: Flask) -> list[Plugin]:
             app.register_blueprint(p.blueprint, url_prefix=f"/projects/<int:project_id>/{p.name}")
         if p.root_blueprint is not None:
             app.register_blueprint(p.root_blueprint)
-        if p.api is not None:  # JSON resources (workspace.api): /api/v1/projects/<id>/<name>
-            app.register_blueprint(p.api, url_prefix=f"/api/v1/projects/<int:project_id>/{p.name}")
-        if p.site_api is not None:  # JSON resources across projects: /api/v1/<name>
-            app.register_blueprint(p.site_api, url_prefix=f"/api/v1/{p.name}")
+        for api_bp, prefix in api_blueprints(p):  # legacy ones; smorest's: workspace.api
+            if not isinstance(api_bp, SmorestBlueprint):
+                app.register_blueprint(api_bp, url_prefix=prefix)
         if p.on_load:
             p.on_load(app)
     app.extensions["coopilote.plugins"] = plugins
     return plugins
+
+
+def api_blueprints(p: Plugin) -> list[tuple[Blueprint, str]]:
+    """The plugin's API blueprints and their URL prefixes: ``api`` under its projects
+    (``/api/v1/projects/<id>/<name>``), ``site_api`` across projects (``/api/v1/<name>``)."""
+    out = []
+    if p.api is not None:
+        out.append((p.api, f"/api/v1/projects/<int:project_id>/{p.name}"))
+    if p.site_api is not None:
+        out.append((p.site_api, f"/api/v1/{p.name}"))
+    return out
 
 
 def plugins() -> list[Plugin]:

@@ -24,18 +24,23 @@ def init_api(app) -> None:
     """
     from workspace.api import openapi, resources, tokens_ui, webhooks, webhooks_ui  # noqa: F401 - routes
     from workspace.api.auth import RateLimiter, authenticate
+    from workspace.api.base import ApiBlueprint
     from workspace.api.errors import init_errors
+    from workspace.api.spec import make_api
     from workspace.extensions import csrf
     from workspace.models import utcnow
+    from workspace.plugins import api_blueprints
 
     app.config.setdefault("API_RATE_LIMIT", 600)
+    api = app.extensions["coopilote.api"] = make_api(app)
     app.register_blueprint(bp)
     app.register_blueprint(ui_bp)
     csrf.exempt(bp)
     for p in app.extensions["coopilote.plugins"]:
-        for api_bp in (p.api, p.site_api):
-            if api_bp is not None:
-                csrf.exempt(api_bp)
+        for api_bp, prefix in api_blueprints(p):
+            if isinstance(api_bp, ApiBlueprint):
+                api.register_blueprint(api_bp, url_prefix=prefix)
+            csrf.exempt(api_bp)
     app.before_request(authenticate)
     app.extensions["coopilote.api_limiter"] = RateLimiter(
         int(app.config["API_RATE_LIMIT"]), redis_url=app.config.get("REDIS_URL", "")

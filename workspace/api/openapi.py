@@ -173,21 +173,10 @@ def _errors(op: ApiOperation) -> dict:
 
 
 def build_spec(app) -> dict:
-    spec = APISpec(
-        title="Coopilote API",
-        version="1.0.0",
-        openapi_version="3.1.0",
-        info={
-            "description": "JSON API of Coopilote: the same permissions as the pages. "
-            "Authenticate with a personal access token (Authorization: Bearer …).",
-        },
-        servers=[{"url": "/"}],
-    )
-    spec.components.schema("Error", ERROR_SCHEMA)
-    spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
-    )
+    """The document: flask-smorest's (workspace.api.spec), plus the endpoints still declared
+    with :func:`workspace.api.core.endpoint`."""
+    spec = app.extensions["coopilote.api"].spec
+    _register(spec, "Error", ERROR_SCHEMA)
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         op = getattr(app.view_functions.get(rule.endpoint), "api_operation", None)
@@ -207,10 +196,10 @@ def build_spec(app) -> dict:
         if body:
             operation["requestBody"] = body
         paths.setdefault(_path_of(rule.rule), {})[op.method.lower()] = operation
-    for path, operations in paths.items():
-        spec.path(path=path, operations=operations)
     doc = spec.to_dict()
-    doc["security"] = [{"bearerAuth": []}, {"session": []}]
+    for path, operations in paths.items():
+        doc["paths"].setdefault(path, {}).update(operations)
+    doc["paths"] = dict(sorted(doc["paths"].items()))
     return doc
 
 
@@ -231,10 +220,32 @@ def openapi_json():
 def docs():
     """A server-side reference of the document (no CDN, no script)."""
     doc = document()
-    by_tag: dict[str, list] = {}
-    for path, operations in doc["paths"].items():
-        for method, op in operations.items():
-            by_tag.setdefault(op["tags"][0], []).append((method.upper(), path, op))
     return render_template(
-        "api/docs.html", doc=doc, by_tag=by_tag, schemas=doc["components"]["schemas"]
+        "api/docs.html", doc=doc, by_tag=by_tag(doc), schemas=doc["components"]["schemas"]
     )
+
+
+def by_tag(doc: dict) -> dict[str, list]:
+    """The operations of ``doc`` by tag, each with its path's parameters and the shared
+    parameters and responses it refers to (``$ref``) written out."""
+    components = doc["components"]
+
+    def resolved(obj: dict, kind: str) -> dict:
+        if "$ref" in obj:
+            return components[kind][obj["$ref"].rsplit("/", 1)[-1]]
+        return obj
+
+    out: dict[str, list] = {}
+    for path, item in doc["paths"].items():
+        shared = item.get("parameters", [])
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            op = dict(op)
+            params = shared + op.get("parameters", [])
+            op["parameters"] = [resolved(p, "parameters") for p in params]
+            op["responses"] = {
+                code: resolved(r, "responses") for code, r in op["responses"].items()
+            }
+            out.setdefault(op["tags"][0], []).append((method.upper(), path, op))
+    return out

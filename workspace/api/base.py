@@ -1,0 +1,266 @@
+"""What every resource of the API shares, on flask-smorest: its blueprint, its permission,
+its errors, its pages and its ETags.
+
+A plugin declares a resource like this (``plugins/checklists/api.py``)::
+
+    api_bp = ApiBlueprint("checklists_api", __name__, tag="checklists")
+
+    @api_bp.route("/items/<int:item_id>", methods=["PATCH"], endpoint="update_item")
+    @requires("checklists.edit")
+    @api_bp.arguments(ItemUpdate)
+    @api_bp.response(200, ItemSchema)
+    @api_bp.etag
+    def update_item(data, project_id, item_id):
+        "Change an item's status (the docstring is the operation's summary)."
+        current = get_or_404(Item, item_id, project_id)
+        api_bp.check_etag(current, ItemSchema)
+        ...
+        return current
+
+- :func:`requires` checks the permission through ``can()`` (401 signed out, 404 for
+  non-members, 403 without the permission) and the token's scope, before anything else;
+- ``arguments`` parses the body or the query with a marshmallow schema; a refusal is a
+  400 with a message per field (:class:`ApiParser`);
+- ``response`` dumps the result; ``etag`` adds the ETag, and on PUT/PATCH/DELETE demands
+  ``If-Match`` (428) and compares it (412) when the view calls ``check_etag``;
+- lists are pages of ``{"data", "next_cursor"}`` (:class:`CursorArgs`, :func:`page`).
+"""
+
+from __future__ import annotations
+
+import base64
+from copy import deepcopy
+from functools import wraps
+from urllib.parse import urlencode
+
+import marshmallow as ma
+from flask import abort, g, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import Blueprint
+from flask_smorest.etag import _get_etag_ctx
+from flask_smorest.utils import resolve_schema_instance
+from webargs.flaskparser import FlaskParser
+
+from workspace.api.errors import ApiError
+from workspace.api.schemas import MAX_ID, ApiSchema, Bool, Choice, Int, Listing, Text
+from workspace.extensions import db
+from workspace.permissions import load_project, require
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ApiParser(FlaskParser):
+    """webargs' parser answering the API's error shape: 400, a message per field."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req):
+        data = req.get_json(silent=True) if req.is_json else None
+        if data is None:
+            raise ApiError(400, _("Corps JSON attendu (Content-Type: application/json)."))
+        return data
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        (location, messages), *_rest = error.messages.items()
+        fields = {str(k)[:60]: _first(v) for k, v in messages.items() if k != "_schema"}
+        if "_schema" in messages:
+            raise ApiError(400, _first(messages["_schema"]), fields)
+        if location == "query":
+            raise ApiError(400, _("Paramètres de requête invalides."), fields)
+        raise ApiError(400, _("Certaines informations sont invalides."), fields)
+
+
+def _first(message) -> str:
+    while isinstance(message, (list, dict)):
+        message = next(iter(message.values() if isinstance(message, dict) else message))
+    return str(message)
+
+
+class NotModified(ApiError):
+    """304 to a GET whose ``If-None-Match`` holds the current ETag: no body."""
+
+    def __init__(self, etag: str):
+        super().__init__(304)
+        self.etag = etag
+
+    def get_response(self, environ=None, scope=None):
+        from flask import Response
+
+        response = Response(status=304)
+        response.set_etag(self.etag)
+        return response
+
+
+class ApiBlueprint(Blueprint):
+    """A smorest blueprint of the API: ``tag`` groups its operations in the document."""
+
+    ARGUMENTS_PARSER = ApiParser()
+
+    def __init__(self, name: str, import_name: str, *, tag: str, **kwargs):
+        super().__init__(name, import_name, **kwargs)
+        self.tag = tag
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    def _check_precondition(self):
+        if request.method in self.METHODS_NEEDING_CHECK_ETAG and not request.if_match:
+            raise ApiError(428)
+
+    def check_etag(self, etag_data, etag_schema=None):
+        """Refuse a change made on a stale version (412); ``If-Match: *`` always matches."""
+        if etag_schema is not None:
+            etag_data = resolve_schema_instance(etag_schema).dump(etag_data)
+        _get_etag_ctx()["etag_checked"] = True
+        if self._generate_etag(etag_data) not in request.if_match:
+            raise ApiError(412)
+
+    def _check_not_modified(self, etag):
+        if request.method in self.METHODS_CHECKING_NOT_MODIFIED and etag in request.if_none_match:
+            raise NotModified(etag)
+
+
+def requires(permission: str | None):
+    """Check ``permission`` on the project of the URL (or, with ``None``, only that someone
+    is signed in) and, on writes, that the token may write — before the body is read.
+    Ids beyond PostgreSQL's integers are not found (404)."""
+
+    def decorator(fn):
+        @wraps(fn)
+        def view(*args, **kwargs):
+            if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+                abort(404)
+            project = load_project(kwargs["project_id"]) if "project_id" in kwargs else None
+            if permission is not None:
+                require(current_user, project, permission)
+            elif not current_user.is_authenticated:
+                abort(401)
+            if request.method in WRITE_METHODS:
+                check_write_scope()
+            return fn(*args, **kwargs)
+
+        view._apidoc = deepcopy(getattr(fn, "_apidoc", {}))
+        manual = view._apidoc.setdefault("manual_doc", {})
+        manual["x-permission"] = permission or "signed-in"
+        return view
+
+    return decorator
+
+
+def check_write_scope() -> None:
+    token = g.get("api_token")
+    if token is not None and not token.can_write:
+        raise ApiError(403, _("Ce jeton est en lecture seule : il ne permet pas de modifier."))
+
+
+def get_or_404(model, object_id: int, project_id: int | None = None):
+    """The row of this project, or 404 (another project's row is not found here)."""
+    obj = db.session.get(model, object_id) if object_id <= MAX_ID else None
+    if obj is None or (project_id is not None and obj.project_id != project_id):
+        raise ApiError(404)
+    return obj
+
+
+# --- query strings and pages -------------------------------------------------------------------
+
+
+class QuerySchema(ApiSchema):
+    """Filters of a list: query-string values are text, turned into the fields' types
+    first; an empty value is no filter, but an empty choice is refused (as documented)."""
+
+    output = False
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    @ma.pre_load
+    def _from_text(self, data, **kwargs):
+        out = {}
+        for key in data:
+            field, raw = self.fields.get(key), data[key]
+            if field is None or (raw == "" and not isinstance(field, Choice)):
+                continue
+            if isinstance(field, Int) and raw.isdigit() and len(raw) <= 10:
+                raw = int(raw)
+            elif isinstance(field, Bool) and raw in ("true", "false"):
+                raw = raw == "true"
+            out[key] = raw
+        return out
+
+
+class Cursor(Text):
+    """The opaque cursor of the next page: the last id seen."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            tag, last = text.split(":")
+            if tag != "c1" or not last.isdigit() or int(last) > MAX_ID:
+                raise ValueError
+            return int(last)
+        except (ValueError, UnicodeDecodeError, TypeError):
+            self.fail(_("Curseur invalide : reprenez celui de la page précédente."))
+
+
+class CursorArgs(QuerySchema):
+    """``limit`` and ``cursor`` of every list; a list's filters extend it."""
+
+    limit = Int(minimum=1, maximum=MAX_LIMIT, load_default=DEFAULT_LIMIT, description="Page size")
+    cursor = Cursor(max_length=100, description="Opaque cursor: next_cursor of the previous page")
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c1:{last_id}".encode()).decode().rstrip("=")
+
+
+_PAGES: dict[type, type] = {}
+
+
+def page_of(schema: type[ApiSchema]) -> type[ApiSchema]:
+    """The schema of a page of ``schema`` (``TaskPage``): ``data`` and ``next_cursor``."""
+    if schema not in _PAGES:
+        name = schema.__name__.removesuffix("Schema")
+        _PAGES[schema] = ApiSchema.from_dict(
+            {
+                "data": Listing(ma.fields.Nested(schema), dump_only=True),
+                "next_cursor": Text(dump_only=True, allow_none=True),
+            },
+            name=f"{name}PageSchema",
+        )
+    return _PAGES[schema]
+
+
+def page(stmt, id_column, args: dict, descending: bool = False):
+    """One page of ``stmt`` ordered by ``id_column`` after the cursor; the ``Link`` header
+    points to the next one."""
+    after, limit = args.get("cursor"), args["limit"]
+    if after is not None:
+        stmt = stmt.where(id_column < after if descending else id_column > after)
+    stmt = stmt.order_by(id_column.desc() if descending else id_column).limit(limit + 1)
+    rows = list(db.session.scalars(stmt).unique())
+    return _paged(rows, limit, lambda r: r.id)
+
+
+def page_of_list(items: list, args: dict, id_of):
+    """One page of ``items`` already read (few, computed rather than queried), ordered by
+    ``id_of`` after the cursor, as :func:`page` answers."""
+    items = sorted(items, key=id_of)
+    after = args.get("cursor")
+    if after is not None:
+        items = [i for i in items if id_of(i) > after]
+    return _paged(items, args["limit"], id_of)
+
+
+def _paged(rows: list, limit: int, id_of):
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = encode_cursor(id_of(rows[-1])) if more and rows else None
+    headers = {}
+    if cursor:
+        params = request.args.to_dict()
+        params["cursor"] = cursor
+        headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
+    return {"data": rows, "next_cursor": cursor}, 200, headers

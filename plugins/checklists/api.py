@@ -6,11 +6,10 @@ justification), exactly like the quick status menu of the page.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.base import ApiBlueprint, CursorArgs, get_or_404, page, page_of, requires
-from workspace.api.errors import ApiError
+from workspace.api.base import ApiBlueprint, get_or_404, refused
+from workspace.api.pages import CursorArgs, page
 from workspace.api.schemas import ApiSchema, Choice, Day, Int, Moment, Text, body_of
 from workspace.extensions import db
 from workspace.models import Area
@@ -44,10 +43,13 @@ class ItemFilters(CursorArgs):
     status = Choice(Status)
 
 
-@api_bp.route("/items", endpoint="items")
-@requires("checklists.view")
-@api_bp.arguments(ItemFilters, location="query")
-@api_bp.response(200, page_of(ChecklistItemSchema))
+@api_bp.operation(
+    "/items",
+    permission="checklists.view",
+    response=ChecklistItemSchema,
+    many=True,
+    query=ItemFilters,
+)
 def items(args, project_id: int):
     """Checklist items"""
     stmt = db.select(Item).filter_by(project_id=project_id)
@@ -58,30 +60,30 @@ def items(args, project_id: int):
     return page(stmt, Item.id, args)
 
 
-@api_bp.route("/items/<int:item_id>", endpoint="get_item")
-@requires("checklists.view")
-@api_bp.etag
-@api_bp.response(200, ChecklistItemSchema)
+@api_bp.operation(
+    "/items/<int:item_id>",
+    permission="checklists.view",
+    response=ChecklistItemSchema,
+    etag=True,
+)
 def get_item(project_id: int, item_id: int):
     """One checklist item"""
     return get_or_404(Item, item_id, project_id)
 
 
-@api_bp.route("/items/<int:item_id>", methods=["PATCH"], endpoint="update_item")
-@requires("checklists.edit")
-@api_bp.etag
-@api_bp.arguments(body_of(ChecklistItemSchema, "Update"))
-@api_bp.response(200, ChecklistItemSchema)
+@api_bp.operation(
+    "/items/<int:item_id>",
+    "PATCH",
+    permission="checklists.edit",
+    body=body_of(ChecklistItemSchema, "Update"),
+    response=ChecklistItemSchema,
+    etag=True,
+)
 def update_item(data, project_id: int, item_id: int):
     """Change an item's status (non_applicable needs a justification)"""
     current = get_or_404(Item, item_id, project_id)
     api_bp.check_etag(current, ChecklistItemSchema)
-    try:
+    with refused(ops.ChecklistError, field="justification"):
         ops.set_status(current, current_user, data["status"], data.get("justification", ""))
-    except ops.ChecklistError as exc:
-        db.session.rollback()
-        raise ApiError(
-            400, _("Certaines informations sont invalides."), {"justification": str(exc)}
-        ) from None
     db.session.commit()
     return current

@@ -7,12 +7,13 @@ table (``workflow.ACTIONS``) decides what is possible: a step from the wrong sta
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.core import endpoint, get_or_404, item, page
+from workspace.api.base import ApiBlueprint, get_or_404, invalid
 from workspace.api.errors import ApiError
-from workspace.api.fields import F, Resource
+from workspace.api.pages import CursorArgs, page
+from workspace.api.schemas import ApiSchema, Bool, Choice, Day, Int, Moment, Text, body
 from workspace.extensions import db
 from workspace.models import Area, Stage
 
@@ -20,127 +21,118 @@ from . import operations as ops
 from .models import Decision, Milestone, MilestoneReview, Status
 from .workflow import allowed
 
-api_bp = Blueprint("milestones_api", __name__)
+api_bp = ApiBlueprint("milestones_api", __name__, tag="milestones")
 
-MILESTONE = Resource(
-    "Milestone",
-    {
-        "id": F("integer", read_only=True),
-        "title": F("string", read_only=True),
-        "description": F("text", read_only=True),
-        "area": F("enum", read_only=True, nullable=True, choices=tuple(a.value for a in Area)),
-        "planned_date": F("date", read_only=True, nullable=True),
-        "closes_stage": F(
-            "enum", read_only=True, nullable=True, choices=tuple(s.value for s in Stage)
-        ),
-        "deliverables": F("text", read_only=True),
-        "is_agreement": F("boolean", read_only=True),
-        "status": F("enum", read_only=True, choices=tuple(s.value for s in Status)),
-        "round": F("integer", read_only=True, minimum=0),
-        "version": F("integer", read_only=True),
-        "created_at": F("datetime", read_only=True),
-        "updated_at": F("datetime", read_only=True),
-    },
-    "A milestone of the project and where it stands in the validation workflow.",
+
+class MilestoneSchema(ApiSchema):
+    """A milestone of the project and where it stands in the validation workflow."""
+
+    id = Int(dump_only=True)
+    title = Text(dump_only=True)
+    description = Text(dump_only=True)
+    area = Choice(Area, dump_only=True, allow_none=True)
+    planned_date = Day(dump_only=True, allow_none=True)
+    closes_stage = Choice(Stage, dump_only=True, allow_none=True)
+    deliverables = Text(dump_only=True)
+    is_agreement = Bool(dump_only=True)
+    status = Choice(Status, dump_only=True)
+    round = Int(dump_only=True, minimum=0)
+    version = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
+    updated_at = Moment(dump_only=True)
+
+
+class MilestoneReviewSchema(ApiSchema):
+    """One step of a milestone's history (submission, validation, return, reopening)."""
+
+    id = Int(dump_only=True)
+    milestone_id = Int(dump_only=True)
+    round = Int(dump_only=True, minimum=0)
+    decision = Choice(Decision, dump_only=True)
+    reason = Text(dump_only=True)
+    actor_id = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
+
+
+class MilestoneFilters(CursorArgs):
+    status = Choice(Status)
+
+
+#: The body of a workflow step.
+Message = body(
+    "MilestoneStep",
+    {"message": Text(max_length=5000, description="Message, comment or reason")},
 )
 
-REVIEW = Resource(
-    "MilestoneReview",
-    {
-        "id": F("integer", read_only=True),
-        "milestone_id": F("integer", read_only=True),
-        "round": F("integer", read_only=True, minimum=0),
-        "decision": F("enum", read_only=True, choices=tuple(d.value for d in Decision)),
-        "reason": F("text", read_only=True),
-        "actor_id": F("integer", read_only=True),
-        "created_at": F("datetime", read_only=True),
-    },
-    "One step of a milestone's history (submission, validation, return, reopening).",
-)
 
-MESSAGE = {"message": F("text", max_length=5000, description="Message, comment or reason")}
-
-
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/milestones",
-    summary="Milestones",
-    tag="milestones",
     permission="milestones.view",
-    response=MILESTONE,
+    response=MilestoneSchema,
     many=True,
-    query={"status": MILESTONE.fields["status"]},
+    query=MilestoneFilters,
 )
-def milestones(project_id: int, args):
+def milestones(args, project_id: int):
+    """Milestones"""
     stmt = db.select(Milestone).filter_by(project_id=project_id)
     if "status" in args:
         stmt = stmt.where(Milestone.status == args["status"])
-    return page(stmt, Milestone.id, args, MILESTONE)
+    return page(stmt, Milestone.id, args)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/milestones/<int:milestone_id>",
-    summary="One milestone",
-    tag="milestones",
     permission="milestones.view",
-    response=MILESTONE,
+    response=MilestoneSchema,
+    etag=True,
 )
 def milestone(project_id: int, milestone_id: int):
-    return item(get_or_404(Milestone, milestone_id, project_id), MILESTONE)
+    """One milestone"""
+    return get_or_404(Milestone, milestone_id, project_id)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/milestones/<int:milestone_id>/reviews",
-    summary="History of a milestone's reviews",
-    tag="milestones",
     permission="milestones.view",
-    response=REVIEW,
+    response=MilestoneReviewSchema,
     many=True,
 )
-def reviews(project_id: int, milestone_id: int, args):
+def reviews(args, project_id: int, milestone_id: int):
+    """History of a milestone's reviews"""
     get_or_404(Milestone, milestone_id, project_id)
     stmt = db.select(MilestoneReview).filter_by(milestone_id=milestone_id)
-    return page(stmt, MilestoneReview.id, args, REVIEW)
+    return page(stmt, MilestoneReview.id, args)
 
 
 def _step(project_id: int, milestone_id: int, action: str, step, text: str):
     m = get_or_404(Milestone, milestone_id, project_id)
     if not allowed(action, m.status):
-        raise ApiError(409, _wrong_state(m))
+        raise ApiError(409, _("Action impossible : le jalon est « %(s)s ».", s=m.status_enum.label))
     try:
         step(m, current_user, text)
-    except (ops.InvalidInput, ops.WrongState) as exc:
+    except ops.InvalidInput as exc:
         db.session.rollback()
-        code = 400 if isinstance(exc, ops.InvalidInput) else 409
-        raise ApiError(code, str(exc), {"message": str(exc)} if code == 400 else {}) from None
+        invalid({"message": str(exc)})
+    except ops.WrongState as exc:
+        db.session.rollback()
+        raise ApiError(409, str(exc)) from None
     db.session.commit()
-    return item(m, MILESTONE)
-
-
-def _wrong_state(m: Milestone) -> str:
-    from flask_babel import gettext as _
-
-    return _("Action impossible : le jalon est « %(s)s ».", s=m.status_enum.label)
+    return m
 
 
 def _declare(action: str, step, permission: str, summary: str):
-    @endpoint(
-        api_bp,
-        f"/milestones/<int:milestone_id>/{action}",
-        "POST",
-        summary=summary,
-        tag="milestones",
-        permission=permission,
-        body_fields=MESSAGE,
-        response=MILESTONE,
-        name=f"{action}_milestone",
-    )
-    def view(project_id: int, milestone_id: int, data):
+    def view(data, project_id: int, milestone_id: int):
         return _step(project_id, milestone_id, action, step, data.get("message", ""))
 
-    return view
+    view.__doc__ = summary
+    view.__name__ = f"{action}_milestone"
+    return api_bp.operation(
+        f"/milestones/<int:milestone_id>/{action}",
+        "POST",
+        permission=permission,
+        body=Message,
+        response=MilestoneSchema,
+    )(view)
 
 
 submit = _declare(

@@ -23,17 +23,15 @@ A plugin declares a resource like this (``plugins/checklists/api.py``)::
   400 with a message per field (:class:`ApiParser`);
 - ``response`` dumps the result; ``etag`` adds the ETag, and on PUT/PATCH/DELETE demands
   ``If-Match`` (428) and compares it (412) when the view calls ``check_etag``;
-- lists are pages of ``{"data", "next_cursor"}`` (:class:`CursorArgs`, :func:`page`).
+- lists are pages of ``{"data", "next_cursor"}`` (workspace.api.pages).
 """
 
 from __future__ import annotations
 
-import base64
+from contextlib import contextmanager
 from copy import deepcopy
 from functools import wraps
-from urllib.parse import urlencode
 
-import marshmallow as ma
 from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -43,12 +41,11 @@ from flask_smorest.utils import resolve_schema_instance
 from webargs.flaskparser import FlaskParser
 
 from workspace.api.errors import ApiError
-from workspace.api.schemas import MAX_ID, ApiSchema, Bool, Choice, Int, Listing, Text
+from workspace.api.pages import CursorArgs, page_of
+from workspace.api.schemas import MAX_ID, ApiSchema
 from workspace.extensions import db
 from workspace.permissions import load_project, require
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 100
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -106,6 +103,43 @@ class ApiBlueprint(Blueprint):
     def route(self, rule, *, parameters=None, tags=None, **options):
         return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
 
+    def operation(
+        self,
+        rule: str,
+        method: str = "GET",
+        *,
+        permission: str | None,
+        response: type[ApiSchema] | None = None,
+        many: bool = False,
+        query: type[ApiSchema] | None = None,
+        body: type[ApiSchema] | None = None,
+        status: int = 200,
+        etag: bool = False,
+        endpoint: str | None = None,
+    ):
+        """smorest's decorators in the usual order, in one line: ``route``, :func:`requires`,
+        ``etag``, ``arguments`` (query, then body), ``response``. ``many``: a page of
+        ``response`` filtered by ``query`` (:class:`CursorArgs` by default). The view gets
+        the parsed query, then the parsed body, then the URL's values."""
+
+        def decorator(fn):
+            view = fn
+            if many:
+                view = self.response(status, page_of(response))(view)
+            elif response is not None or status == 204:
+                view = self.response(status, response)(view)
+            if body is not None:
+                view = self.arguments(body)(view)
+            if many or query is not None:
+                view = self.arguments(query or CursorArgs, location="query")(view)
+            if etag:
+                view = self.etag(view)
+            view = requires(permission)(view)
+            self.route(rule, methods=[method], endpoint=endpoint or fn.__name__)(view)
+            return view
+
+        return decorator
+
     def _check_precondition(self):
         if request.method in self.METHODS_NEEDING_CHECK_ETAG and not request.if_match:
             raise ApiError(428)
@@ -150,6 +184,24 @@ def requires(permission: str | None):
     return decorator
 
 
+@contextmanager
+def refused(errors, code: int = 400, field: str | None = None):
+    """An operation's refusal (``errors``: its exception classes) as an API error: nothing
+    of it is kept (rollback), its message goes to ``field`` when given."""
+    try:
+        yield
+    except errors as exc:
+        db.session.rollback()
+        if field is not None:
+            invalid({field: str(exc)})
+        raise ApiError(code, str(exc)) from None
+
+
+def invalid(fields: dict[str, str]):
+    """Refuse the request: 400 with a message per field."""
+    raise ApiError(400, _("Certaines informations sont invalides."), fields)
+
+
 def check_write_scope() -> None:
     token = g.get("api_token")
     if token is not None and not token.can_write:
@@ -162,105 +214,3 @@ def get_or_404(model, object_id: int, project_id: int | None = None):
     if obj is None or (project_id is not None and obj.project_id != project_id):
         raise ApiError(404)
     return obj
-
-
-# --- query strings and pages -------------------------------------------------------------------
-
-
-class QuerySchema(ApiSchema):
-    """Filters of a list: query-string values are text, turned into the fields' types
-    first; an empty value is no filter, but an empty choice is refused (as documented)."""
-
-    output = False
-
-    class Meta:
-        unknown = ma.EXCLUDE
-
-    @ma.pre_load
-    def _from_text(self, data, **kwargs):
-        out = {}
-        for key in data:
-            field, raw = self.fields.get(key), data[key]
-            if field is None or (raw == "" and not isinstance(field, Choice)):
-                continue
-            if isinstance(field, Int) and raw.isdigit() and len(raw) <= 10:
-                raw = int(raw)
-            elif isinstance(field, Bool) and raw in ("true", "false"):
-                raw = raw == "true"
-            out[key] = raw
-        return out
-
-
-class Cursor(Text):
-    """The opaque cursor of the next page: the last id seen."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            text = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-            tag, last = text.split(":")
-            if tag != "c1" or not last.isdigit() or int(last) > MAX_ID:
-                raise ValueError
-            return int(last)
-        except (ValueError, UnicodeDecodeError, TypeError):
-            self.fail(_("Curseur invalide : reprenez celui de la page précédente."))
-
-
-class CursorArgs(QuerySchema):
-    """``limit`` and ``cursor`` of every list; a list's filters extend it."""
-
-    limit = Int(minimum=1, maximum=MAX_LIMIT, load_default=DEFAULT_LIMIT, description="Page size")
-    cursor = Cursor(max_length=100, description="Opaque cursor: next_cursor of the previous page")
-
-
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"c1:{last_id}".encode()).decode().rstrip("=")
-
-
-_PAGES: dict[type, type] = {}
-
-
-def page_of(schema: type[ApiSchema]) -> type[ApiSchema]:
-    """The schema of a page of ``schema`` (``TaskPage``): ``data`` and ``next_cursor``."""
-    if schema not in _PAGES:
-        name = schema.__name__.removesuffix("Schema")
-        _PAGES[schema] = ApiSchema.from_dict(
-            {
-                "data": Listing(ma.fields.Nested(schema), dump_only=True),
-                "next_cursor": Text(dump_only=True, allow_none=True),
-            },
-            name=f"{name}PageSchema",
-        )
-    return _PAGES[schema]
-
-
-def page(stmt, id_column, args: dict, descending: bool = False):
-    """One page of ``stmt`` ordered by ``id_column`` after the cursor; the ``Link`` header
-    points to the next one."""
-    after, limit = args.get("cursor"), args["limit"]
-    if after is not None:
-        stmt = stmt.where(id_column < after if descending else id_column > after)
-    stmt = stmt.order_by(id_column.desc() if descending else id_column).limit(limit + 1)
-    rows = list(db.session.scalars(stmt).unique())
-    return _paged(rows, limit, lambda r: r.id)
-
-
-def page_of_list(items: list, args: dict, id_of):
-    """One page of ``items`` already read (few, computed rather than queried), ordered by
-    ``id_of`` after the cursor, as :func:`page` answers."""
-    items = sorted(items, key=id_of)
-    after = args.get("cursor")
-    if after is not None:
-        items = [i for i in items if id_of(i) > after]
-    return _paged(items, args["limit"], id_of)
-
-
-def _paged(rows: list, limit: int, id_of):
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = encode_cursor(id_of(rows[-1])) if more and rows else None
-    headers = {}
-    if cursor:
-        params = request.args.to_dict()
-        params["cursor"] = cursor
-        headers["Link"] = f'<{request.base_url}?{urlencode(params)}>; rel="next"'
-    return {"data": rows, "next_cursor": cursor}, 200, headers

@@ -64,7 +64,6 @@ def items(args, project_id: int):
     "/items/<int:item_id>",
     permission="checklists.view",
     response=ChecklistItemSchema,
-    etag=True,
 )
 def get_item(project_id: int, item_id: int):
     """One checklist item"""
@@ -77,7 +76,6 @@ def get_item(project_id: int, item_id: int):
     permission="checklists.edit",
     body=body_of(ChecklistItemSchema, "Update"),
     response=ChecklistItemSchema,
-    etag=True,
 )
 def update_item(data, project_id: int, item_id: int):
     """Change an item's status (non_applicable needs a justification)"""

@@ -6,45 +6,46 @@ on the pages: an object of another project, or one the caller may not see, is a 
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.core import check_if_match, endpoint, files_field, item, no_content, page
+from workspace.api.base import ApiBlueprint, invalid
 from workspace.api.errors import ApiError
-from workspace.api.fields import F, Resource
+from workspace.api.pages import CursorArgs, page
+from workspace.api.schemas import ApiSchema, Int, Moment, Text, body, body_of, files_field
 from workspace.extensions import db
 
 from . import operations as ops
 from .models import MAX_BODY, Comment
 
-api_bp = Blueprint("comments_api", __name__)
+api_bp = ApiBlueprint("comments_api", __name__, tag="comments")
 
-COMMENT = Resource(
-    "Comment",
-    {
-        "id": F("integer", read_only=True),
-        "object_type": F("string", required=True, max_length=40, description="task, milestone…"),
-        "object_id": F("integer", required=True),
-        "parent_id": F("integer", nullable=True, description="The comment answered"),
-        "author_id": F("integer", read_only=True),
-        "body": F("text", required=True, max_length=MAX_BODY, description="Markdown"),
-        "html": F("text", read_only=True, description="Sanitised HTML rendering"),
-        "files": files_field(
-            lambda c: c.files, "Documents sent with the message (posted from the web form)"
-        ),
-        "created_at": F("datetime", read_only=True),
-        "edited_at": F("datetime", read_only=True, nullable=True),
-        "deleted_at": F("datetime", read_only=True, nullable=True),
-    },
-    "A comment on an object of the project (deleted ones stay as empty tombstones).",
-)
 
-THREAD = {
-    "object_type": F("string", required=True, max_length=40),
-    "object_id": F("integer", required=True),
-}
-EDIT = {"body": F("text", required=True, max_length=MAX_BODY)}
+class CommentSchema(ApiSchema):
+    """A comment on an object of the project (deleted ones stay as empty tombstones)."""
+
+    id = Int(dump_only=True)
+    object_type = Text(required=True, max_length=40, description="task, milestone…")
+    object_id = Int(required=True)
+    parent_id = Int(allow_none=True, description="The comment answered")
+    author_id = Int(dump_only=True)
+    body = Text(required=True, max_length=MAX_BODY, description="Markdown")
+    html = Text(dump_only=True, description="Sanitised HTML rendering")
+    files = files_field(
+        lambda c: c.files, "Documents sent with the message (posted from the web form)"
+    )
+    created_at = Moment(dump_only=True)
+    edited_at = Moment(dump_only=True, allow_none=True)
+    deleted_at = Moment(dump_only=True, allow_none=True)
+
+
+class ThreadFilters(CursorArgs):
+    object_type = Text(required=True, max_length=40)
+    object_id = Int(required=True)
+
+
+CommentEdit = body("CommentEdit", {"body": Text(required=True, max_length=MAX_BODY)})
 
 
 def _mine(project_id: int, comment_id: int) -> Comment:
@@ -56,53 +57,43 @@ def _mine(project_id: int, comment_id: int) -> Comment:
     return comment
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/comments",
-    summary="The comments on one object (object_type and object_id are required)",
-    tag="comments",
     permission="comments.view",
-    response=COMMENT,
+    response=CommentSchema,
     many=True,
-    query=THREAD,
+    query=ThreadFilters,
 )
-def comments(project_id: int, args):
-    missing = {n: _("Ce paramètre est obligatoire.") for n in THREAD if n not in args}
-    if missing:
-        raise ApiError(400, _("Paramètres de requête invalides."), missing)
+def comments(args, project_id: int):
+    """The comments on one object (object_type and object_id are required)"""
     if ops.resolve(g.project, current_user, args["object_type"], args["object_id"]) is None:
         raise ApiError(404)
     stmt = db.select(Comment).filter_by(
         project_id=project_id, object_type=args["object_type"], object_id=args["object_id"]
     )
-    return page(stmt, Comment.id, args, COMMENT)
+    return page(stmt, Comment.id, args)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/comments/<int:comment_id>",
-    summary="One comment",
-    tag="comments",
     permission="comments.view",
-    response=COMMENT,
+    response=CommentSchema,
 )
 def comment(project_id: int, comment_id: int):
-    return item(_mine(project_id, comment_id), COMMENT)
+    """One comment"""
+    return _mine(project_id, comment_id)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/comments",
     "POST",
-    summary="Comment on an object (mentions notify)",
-    tag="comments",
     permission="comments.post",
-    body=COMMENT,
-    response=COMMENT,
+    body=body_of(CommentSchema, "Create"),
+    response=CommentSchema,
     status=201,
-    name="post_comment",
 )
-def post_comment(project_id: int, data):
+def post_comment(data, project_id: int):
+    """Comment on an object (mentions notify)"""
     try:
         new, _created = ops.post_comment(
             g.project,
@@ -119,41 +110,28 @@ def post_comment(project_id: int, data):
         db.session.rollback()
         raise ApiError(404) from None
     db.session.commit()
-    return item(new, COMMENT, 201)
+    return new
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/comments/<int:comment_id>",
     "PATCH",
-    summary="Edit one's own comment",
-    tag="comments",
     permission="comments.post",
-    body_fields=EDIT,
-    response=COMMENT,
-    if_match=True,
-    name="edit_comment",
+    body=CommentEdit,
+    response=CommentSchema,
 )
-def edit_comment(project_id: int, comment_id: int, data):
+def edit_comment(data, project_id: int, comment_id: int):
+    """Edit one's own comment"""
     current = _mine(project_id, comment_id)
-    check_if_match(current, COMMENT)
+    api_bp.check_etag(current, CommentSchema)
     _change(ops.edit_comment, current, data["body"])
-    return item(current, COMMENT)
+    return current
 
 
-@endpoint(
-    api_bp,
-    "/comments/<int:comment_id>",
-    "DELETE",
-    summary="Delete one's own comment (a tombstone stays)",
-    tag="comments",
-    permission="comments.post",
-    status=204,
-    name="delete_comment",
-)
+@api_bp.operation("/comments/<int:comment_id>", "DELETE", permission="comments.post", status=204)
 def delete_comment(project_id: int, comment_id: int):
+    """Delete one's own comment (a tombstone stays)"""
     _change(ops.delete_comment, _mine(project_id, comment_id))
-    return no_content()
 
 
 def _change(action, comment: Comment, *args) -> None:
@@ -169,5 +147,5 @@ def _change(action, comment: Comment, *args) -> None:
         raise ApiError(409, _("Ce commentaire a été supprimé.")) from None
     except ops.CommentError as exc:
         db.session.rollback()
-        raise ApiError(400, str(exc), {"body": str(exc)}) from None
+        invalid({"body": str(exc)})
     db.session.commit()

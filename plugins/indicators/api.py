@@ -8,13 +8,13 @@ operations (a changed figure is examined again; events notify the directors).
 
 from __future__ import annotations
 
-from flask import Blueprint
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.core import check_if_match, endpoint, get_or_404, item, page
+from workspace.api.base import ApiBlueprint, get_or_404, invalid
 from workspace.api.errors import ApiError
-from workspace.api.fields import F, Resource
+from workspace.api.pages import CursorArgs, page
+from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Moment, Text, body_of
 from workspace.extensions import db
 from workspace.models import Area
 
@@ -22,142 +22,127 @@ from . import operations as ops
 from .models import Decision, Direction, Frequency, Indicator, Kind, Measurement, Review
 from .values import parse_period, parse_value
 
-api_bp = Blueprint("indicators_api", __name__)
+api_bp = ApiBlueprint("indicators_api", __name__, tag="indicators")
 
 DECISIONS = tuple(d.value for d in Decision)
 
-INDICATOR = Resource(
-    "Indicator",
-    {
-        "id": F("integer", read_only=True),
-        "name": F("string", read_only=True),
-        "definition": F("text", read_only=True),
-        "area": F("enum", read_only=True, choices=tuple(a.value for a in Area)),
-        "kind": F("enum", read_only=True, choices=tuple(k.value for k in Kind)),
-        "unit": F("string", read_only=True),
-        "direction": F("enum", read_only=True, choices=tuple(d.value for d in Direction)),
-        "baseline_value": F("decimal", read_only=True),
-        "baseline_date": F("date", read_only=True),
-        "target_value": F("decimal", read_only=True),
-        "target_max": F("decimal", read_only=True, nullable=True),
-        "target_date": F("date", read_only=True),
-        "frequency": F("enum", read_only=True, choices=tuple(f.value for f in Frequency)),
-        "review_status": F("enum", read_only=True, choices=DECISIONS),
-        "version": F("integer", read_only=True),
-    },
-    "An indicator of the project, with its baseline and target.",
-)
 
-MEASUREMENT = Resource(
-    "Measurement",
-    {
-        "id": F("integer", read_only=True),
-        "indicator_id": F("integer", read_only=True),
-        "period": F(
-            "string", required=True, max_length=10, description="2026-03, 2026-T1, 2026-S1, 2026"
-        ),
-        "period_end": F("date", read_only=True),
-        "value": F("string", required=True, max_length=30, description="As typed: 12,5 or oui"),
-        "comment": F("text", max_length=5000),
-        "evidence_note": F("string", max_length=500),
-        "review_status": F("enum", read_only=True, choices=DECISIONS),
-        "version": F("integer", read_only=True),
-        "created_at": F("datetime", read_only=True),
-        "updated_at": F("datetime", read_only=True),
-    },
-    "The value of an indicator for one period.",
-)
-MEASUREMENT.fields["value"].source = lambda m: str(m.value)
+class IndicatorSchema(ApiSchema):
+    """An indicator of the project, with its baseline and target."""
 
-REVIEW = Resource(
-    "IndicatorReview",
-    {
-        "id": F("integer", read_only=True),
-        "indicator_id": F("integer", read_only=True),
-        "measurement_id": F("integer", nullable=True, description="Absent: on the indicator"),
-        "decision": F("enum", required=True, choices=DECISIONS[1:]),
-        "text": F("text", max_length=5000),
-        "reviewer_id": F("integer", read_only=True),
-        "created_at": F("datetime", read_only=True),
-    },
-    "An evaluator's decision on an indicator or one of its measurements.",
-)
+    id = Int(dump_only=True)
+    name = Text(dump_only=True)
+    definition = Text(dump_only=True)
+    area = Choice(Area, dump_only=True)
+    kind = Choice(Kind, dump_only=True)
+    unit = Text(dump_only=True)
+    direction = Choice(Direction, dump_only=True)
+    baseline_value = Amount(signed=True, dump_only=True)
+    baseline_date = Day(dump_only=True)
+    target_value = Amount(signed=True, dump_only=True)
+    target_max = Amount(signed=True, dump_only=True, allow_none=True)
+    target_date = Day(dump_only=True)
+    frequency = Choice(Frequency, dump_only=True)
+    review_status = Choice(DECISIONS, dump_only=True)
+    version = Int(dump_only=True)
 
 
-def _invalid(errors: dict):
-    raise ApiError(400, _("Certaines informations sont invalides."), errors)
+class MeasurementSchema(ApiSchema):
+    """The value of an indicator for one period."""
+
+    id = Int(dump_only=True)
+    indicator_id = Int(dump_only=True)
+    period = Text(required=True, max_length=10, description="2026-03, 2026-T1, 2026-S1, 2026")
+    period_end = Day(dump_only=True)
+    value = Text(
+        required=True,
+        max_length=30,
+        description="As typed: 12,5 or oui",
+        source=lambda m: str(m.value),
+    )
+    comment = Text(max_length=5000)
+    evidence_note = Text(max_length=500)
+    review_status = Choice(DECISIONS, dump_only=True)
+    version = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
+    updated_at = Moment(dump_only=True)
+
+
+class IndicatorReviewSchema(ApiSchema):
+    """An evaluator's decision on an indicator or one of its measurements."""
+
+    id = Int(dump_only=True)
+    indicator_id = Int(dump_only=True)
+    measurement_id = Int(allow_none=True, description="Absent: on the indicator")
+    decision = Choice(DECISIONS[1:], required=True)
+    text = Text(max_length=5000)
+    reviewer_id = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
+
+
+class IndicatorFilters(CursorArgs):
+    area = Choice(Area)
 
 
 def _value(ind: Indicator, raw: str):
     try:
         return parse_value(ind.kind, raw)
     except ValueError as exc:
-        _invalid({"value": str(exc)})
+        invalid({"value": str(exc)})
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators",
-    summary="Indicators",
-    tag="indicators",
     permission="indicators.view",
-    response=INDICATOR,
+    response=IndicatorSchema,
     many=True,
-    query={"area": INDICATOR.fields["area"]},
+    query=IndicatorFilters,
 )
-def indicators(project_id: int, args):
+def indicators(args, project_id: int):
+    """Indicators"""
     stmt = db.select(Indicator).filter_by(project_id=project_id)
     if "area" in args:
         stmt = stmt.where(Indicator.area == args["area"])
-    return page(stmt, Indicator.id, args, INDICATOR)
+    return page(stmt, Indicator.id, args)
 
 
-@endpoint(
-    api_bp,
-    "/indicators/<int:indicator_id>",
-    summary="One indicator",
-    tag="indicators",
-    permission="indicators.view",
-    response=INDICATOR,
+@api_bp.operation(
+    "/indicators/<int:indicator_id>", permission="indicators.view", response=IndicatorSchema
 )
 def indicator(project_id: int, indicator_id: int):
-    return item(get_or_404(Indicator, indicator_id, project_id), INDICATOR)
+    """One indicator"""
+    return get_or_404(Indicator, indicator_id, project_id)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators/<int:indicator_id>/measurements",
-    summary="Measurements",
-    tag="indicators",
     permission="indicators.view",
-    response=MEASUREMENT,
+    response=MeasurementSchema,
     many=True,
 )
-def measurements(project_id: int, indicator_id: int, args):
+def measurements(args, project_id: int, indicator_id: int):
+    """Measurements"""
     get_or_404(Indicator, indicator_id, project_id)
     stmt = db.select(Measurement).filter_by(indicator_id=indicator_id)
-    return page(stmt, Measurement.id, args, MEASUREMENT)
+    return page(stmt, Measurement.id, args)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators/<int:indicator_id>/measurements",
     "POST",
-    summary="Record the value of a period",
-    tag="indicators",
     permission="indicators.edit",
-    body=MEASUREMENT,
-    response=MEASUREMENT,
+    body=body_of(MeasurementSchema, "Create"),
+    response=MeasurementSchema,
     status=201,
-    name="add_measurement",
 )
-def add_measurement(project_id: int, indicator_id: int, data):
+def add_measurement(data, project_id: int, indicator_id: int):
+    """Record the value of a period"""
     ind = get_or_404(Indicator, indicator_id, project_id)
     value = _value(ind, data["value"])
     try:
         period, period_end = parse_period(ind.frequency, data["period"])
     except ValueError as exc:
-        _invalid({"period": str(exc)})
+        invalid({"period": str(exc)})
     try:
         m = ops.add_measurement(
             ind,
@@ -172,7 +157,7 @@ def add_measurement(project_id: int, indicator_id: int, data):
         db.session.rollback()
         raise ApiError(409, _("Une mesure existe déjà pour cette période.")) from None
     db.session.commit()
-    return item(m, MEASUREMENT, 201)
+    return m
 
 
 def _measurement(project_id: int, indicator_id: int, measurement_id: int):
@@ -183,36 +168,29 @@ def _measurement(project_id: int, indicator_id: int, measurement_id: int):
     return ind, m
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators/<int:indicator_id>/measurements/<int:measurement_id>",
-    summary="One measurement",
-    tag="indicators",
     permission="indicators.view",
-    response=MEASUREMENT,
+    response=MeasurementSchema,
 )
 def measurement(project_id: int, indicator_id: int, measurement_id: int):
-    return item(_measurement(project_id, indicator_id, measurement_id)[1], MEASUREMENT)
+    """One measurement"""
+    return _measurement(project_id, indicator_id, measurement_id)[1]
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators/<int:indicator_id>/measurements/<int:measurement_id>",
     "PATCH",
-    summary="Correct a measurement (it is examined again)",
-    tag="indicators",
     permission="indicators.edit",
-    body=MEASUREMENT,
-    partial=True,
-    response=MEASUREMENT,
-    if_match=True,
-    name="update_measurement",
+    body=body_of(MeasurementSchema, "Update", partial=True),
+    response=MeasurementSchema,
 )
-def update_measurement(project_id: int, indicator_id: int, measurement_id: int, data):
+def update_measurement(data, project_id: int, indicator_id: int, measurement_id: int):
+    """Correct a measurement (it is examined again)"""
     ind, m = _measurement(project_id, indicator_id, measurement_id)
-    check_if_match(m, MEASUREMENT)
+    api_bp.check_etag(m, MeasurementSchema)
     if "period" in data and data["period"] != m.period:
-        _invalid({"period": _("La période d'une mesure ne se change pas.")})
+        invalid({"period": _("La période d'une mesure ne se change pas.")})
     value = _value(ind, data["value"]) if "value" in data else m.value
     ops.update_measurement(
         m,
@@ -223,48 +201,43 @@ def update_measurement(project_id: int, indicator_id: int, measurement_id: int, 
         evidence_note=data.get("evidence_note", m.evidence_note),
     )
     db.session.commit()
-    return item(m, MEASUREMENT)
+    return m
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators/<int:indicator_id>/reviews",
-    summary="Reviews of an indicator",
-    tag="indicators",
     permission="indicators.view",
-    response=REVIEW,
+    response=IndicatorReviewSchema,
     many=True,
 )
-def reviews(project_id: int, indicator_id: int, args):
+def reviews(args, project_id: int, indicator_id: int):
+    """Reviews of an indicator"""
     get_or_404(Indicator, indicator_id, project_id)
     stmt = db.select(Review).filter_by(indicator_id=indicator_id)
-    return page(stmt, Review.id, args, REVIEW)
+    return page(stmt, Review.id, args)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/indicators/<int:indicator_id>/reviews",
     "POST",
-    summary="Accept, question or reject (evaluators)",
-    tag="indicators",
     permission="indicators.review",
-    body=REVIEW,
-    response=REVIEW,
+    body=body_of(IndicatorReviewSchema, "Create"),
+    response=IndicatorReviewSchema,
     status=201,
-    name="add_review",
 )
-def add_review(project_id: int, indicator_id: int, data):
+def add_review(data, project_id: int, indicator_id: int):
+    """Accept, question or reject (evaluators)"""
     ind = get_or_404(Indicator, indicator_id, project_id)
     target = None
     if data.get("measurement_id") is not None:
         target = db.session.get(Measurement, data["measurement_id"])
         if target is None or target.indicator_id != ind.id:
-            _invalid({"measurement_id": _("Mesure inconnue pour cet indicateur.")})
+            invalid({"measurement_id": _("Mesure inconnue pour cet indicateur.")})
     text = data.get("text", "")
     if data["decision"] == Decision.QUESTIONED and not text:
-        _invalid({"text": _("Écrivez la question posée aux directions.")})
+        invalid({"text": _("Écrivez la question posée aux directions.")})
     if data["decision"] == Decision.REJECTED and not text:
-        _invalid({"text": _("Indiquez le motif du rejet.")})
+        invalid({"text": _("Indiquez le motif du rejet.")})
     row = ops.review(ind, current_user, data["decision"], text, measurement=target)
     db.session.commit()
-    return item(row, REVIEW, 201)
+    return row

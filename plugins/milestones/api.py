@@ -84,7 +84,6 @@ def milestones(args, project_id: int):
     "/milestones/<int:milestone_id>",
     permission="milestones.view",
     response=MilestoneSchema,
-    etag=True,
 )
 def milestone(project_id: int, milestone_id: int):
     """One milestone"""

@@ -6,10 +6,11 @@ The text is written in the browser's co-editor only (a CRDT over Socket.IO); the
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import marshmallow as ma
 
-from workspace.api.core import endpoint, get_or_404, page
-from workspace.api.fields import F, Resource
+from workspace.api.base import ApiBlueprint, get_or_404
+from workspace.api.pages import page
+from workspace.api.schemas import ApiSchema, Choice, Int, Listing, Moment, Text
 from workspace.cache.memo import per_request
 from workspace.extensions import db
 
@@ -17,7 +18,7 @@ from . import crdt, render
 from . import versions as v
 from .models import PlanSection, PlanVersion, Status
 
-api_bp = Blueprint("plan_api", __name__)
+api_bp = ApiBlueprint("plan_api", __name__, tag="plan")
 
 
 @per_request
@@ -34,21 +35,28 @@ def _html(section: PlanSection) -> str:
     return render.to_html(_blocks(section.id))
 
 
-SECTION = Resource(
-    "PlanSection",
-    {
-        "id": F("integer", read_only=True),
-        "position": F("integer", read_only=True, minimum=0),
-        "title": F("string", read_only=True),
-        "hint": F("text", read_only=True),
-        "status": F("enum", read_only=True, choices=tuple(s.value for s in Status)),
-        "text": F("text", read_only=True, source=_text, description="Plain text, now"),
-        "html": F("text", read_only=True, source=_html, description="Safe HTML, now"),
-        "version": F("integer", read_only=True),
-        "updated_at": F("datetime", read_only=True),
-    },
-    "A section of the project plan and its text as it is now.",
-)
+class PlanSectionSchema(ApiSchema):
+    """A section of the project plan and its text as it is now."""
+
+    id = Int(dump_only=True)
+    position = Int(dump_only=True, minimum=0)
+    title = Text(dump_only=True)
+    hint = Text(dump_only=True)
+    status = Choice(Status, dump_only=True)
+    text = Text(dump_only=True, source=_text, description="Plain text, now")
+    html = Text(dump_only=True, source=_html, description="Safe HTML, now")
+    version = Int(dump_only=True)
+    updated_at = Moment(dump_only=True)
+
+
+class PlanVersionSectionSchema(ApiSchema):
+    """A section as it was in a saved version."""
+
+    section_id = Int(dump_only=True)
+    title = Text(dump_only=True)
+    status = Choice(Status, dump_only=True)
+    text = Text(dump_only=True)
+    html = Text(dump_only=True)
 
 
 def _version_sections(version: PlanVersion) -> list[dict]:
@@ -67,72 +75,42 @@ def _version_sections(version: PlanVersion) -> list[dict]:
     return out
 
 
-VERSION = Resource(
-    "PlanVersion",
-    {
-        "id": F("integer", read_only=True),
-        "name": F("string", read_only=True),
-        "created_at": F("datetime", read_only=True),
-        "created_by_id": F("integer", read_only=True, nullable=True),
-        "sections": F(
-            "list",
-            read_only=True,
-            source=_version_sections,
-            items={"type": "object"},
-            description="Each section as it was: section_id, title, status, text, html",
-        ),
-    },
-    "A named version of the whole plan (« version soumise au Pôle », « version signée »).",
-)
+class PlanVersionSchema(ApiSchema):
+    """A named version of the whole plan (« version soumise au Pôle », « version signée »)."""
+
+    id = Int(dump_only=True)
+    name = Text(dump_only=True)
+    created_at = Moment(dump_only=True)
+    created_by_id = Int(dump_only=True, allow_none=True)
+    sections = Listing(
+        ma.fields.Nested(PlanVersionSectionSchema),
+        dump_only=True,
+        source=_version_sections,
+        description="Each section as it was",
+    )
 
 
-@endpoint(
-    api_bp,
-    "/sections",
-    summary="Sections of the plan",
-    tag="plan",
-    permission="plan.view",
-    response=SECTION,
-    many=True,
-)
-def sections(project_id: int, args):
+@api_bp.operation("/sections", permission="plan.view", response=PlanSectionSchema, many=True)
+def sections(args, project_id: int):
+    """Sections of the plan"""
     stmt = db.select(PlanSection).filter_by(project_id=project_id)
-    return page(stmt, PlanSection.id, args, SECTION)
+    return page(stmt, PlanSection.id, args)
 
 
-@endpoint(
-    api_bp,
-    "/sections/<int:section_id>",
-    summary="One section of the plan",
-    tag="plan",
-    permission="plan.view",
-    response=SECTION,
-)
+@api_bp.operation("/sections/<int:section_id>", permission="plan.view", response=PlanSectionSchema)
 def section(project_id: int, section_id: int):
-    return jsonify(SECTION.dump(get_or_404(PlanSection, section_id, project_id)))
+    """One section of the plan"""
+    return get_or_404(PlanSection, section_id, project_id)
 
 
-@endpoint(
-    api_bp,
-    "/versions",
-    summary="Saved versions of the plan",
-    tag="plan",
-    permission="plan.view",
-    response=VERSION,
-    many=True,
-)
-def versions(project_id: int, args):
+@api_bp.operation("/versions", permission="plan.view", response=PlanVersionSchema, many=True)
+def versions(args, project_id: int):
+    """Saved versions of the plan"""
     stmt = db.select(PlanVersion).filter_by(project_id=project_id)
-    return page(stmt, PlanVersion.id, args, VERSION)
+    return page(stmt, PlanVersion.id, args)
 
 
-@endpoint(
-    api_bp,
-    "/versions/<int:version_id>",
-    summary="One saved version of the plan",
-    tag="plan",
-    permission="plan.view",
-    response=VERSION,
-)
+@api_bp.operation("/versions/<int:version_id>", permission="plan.view", response=PlanVersionSchema)
 def version(project_id: int, version_id: int):
-    return jsonify(VERSION.dump(get_or_404(PlanVersion, version_id, project_id)))
+    """One saved version of the plan"""
+    return get_or_404(PlanVersion, version_id, project_id)

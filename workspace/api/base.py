@@ -114,13 +114,16 @@ class ApiBlueprint(Blueprint):
         query: type[ApiSchema] | None = None,
         body: type[ApiSchema] | None = None,
         status: int = 200,
-        etag: bool = False,
+        etag: bool | None = None,
         endpoint: str | None = None,
     ):
         """smorest's decorators in the usual order, in one line: ``route``, :func:`requires`,
         ``etag``, ``arguments`` (query, then body), ``response``. ``many``: a page of
         ``response`` filtered by ``query`` (:class:`CursorArgs` by default). The view gets
-        the parsed query, then the parsed body, then the URL's values."""
+        the parsed query, then the parsed body, then the URL's values. One object answered
+        carries its ETag (``etag``, by default); a PATCH or PUT then demands ``If-Match``."""
+        if etag is None:
+            etag = response is not None and not many
 
         def decorator(fn):
             view = fn
@@ -145,7 +148,10 @@ class ApiBlueprint(Blueprint):
             raise ApiError(428)
 
     def check_etag(self, etag_data, etag_schema=None):
-        """Refuse a change made on a stale version (412); ``If-Match: *`` always matches."""
+        """Refuse a change made on a stale version (412) or without ``If-Match`` (428);
+        ``If-Match: *`` always matches."""
+        if not request.if_match:
+            raise ApiError(428)
         if etag_schema is not None:
             etag_data = resolve_schema_instance(etag_schema).dump(etag_data)
         _get_etag_ctx()["etag_checked"] = True

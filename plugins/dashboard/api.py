@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint
+import marshmallow as ma
 from flask_login import current_user
 
-from workspace.api.core import endpoint, page_of_list
-from workspace.api.fields import F, Resource
+from workspace.api.base import ApiBlueprint
+from workspace.api.pages import CursorArgs, page_of_list
+from workspace.api.schemas import ApiSchema, Bool, Choice, Int, Listing, Mapping, Moment, Text
 from workspace.models import CooperationForm, Role, Stage
 
 from .portfolio_data import PortfolioFilters, portfolio_rows
 
-site_api = Blueprint("dashboard_site_api", __name__)
+site_api = ApiBlueprint("dashboard_site_api", __name__, tag="dashboard")
 
 STAGES = tuple(s.value for s in Stage)
 ROLES = tuple(r.value for r in Role)
@@ -32,84 +33,60 @@ def _next(row) -> dict | None:
     return {"title": m["title"], "date": when, "url": m["url"], "late": m["late"]}
 
 
-PORTFOLIO_ROW = Resource(
-    "PortfolioRow",
-    {
-        "project_id": F("integer", read_only=True, source=lambda r: r.project.id),
-        "name": F("string", read_only=True, source=lambda r: r.project.name),
-        "form": F(
-            "enum",
-            read_only=True,
-            choices=tuple(f.value for f in CooperationForm),
-            source=lambda r: r.project.form,
-        ),
-        "stage": F("enum", read_only=True, choices=STAGES, source=lambda r: r.project.stage),
-        "territory": F("string", read_only=True, source=lambda r: r.project.territory),
-        "archived": F("boolean", read_only=True, source=lambda r: r.project.archived),
-        "role": F("enum", read_only=True, choices=ROLES, description="My role in it"),
-        "next_milestone": F(
-            "object",
-            read_only=True,
-            nullable=True,
-            source=_next,
-            description="The first milestone not validated: title, date, url, late",
-        ),
-        "overdue": F(
-            "integer",
-            read_only=True,
-            minimum=0,
-            description="Tasks, milestones and measurements late",
-        ),
-        "pending": F(
-            "integer", read_only=True, minimum=0, description="Milestones waiting for validation"
-        ),
-        "indicators": F(
-            "object",
-            read_only=True,
-            nullable=True,
-            description="Indicators per status",
-            source=lambda r: dict(r.lights["counts"]) if r.lights else None,
-        ),
-        "alerts": F(
-            "list",
-            read_only=True,
-            source=_alerts,
-            items={
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string"},
-                    "url": {"type": "string"},
-                    "level": {"type": "string"},
-                },
-            },
-        ),
-        "last_activity": F("datetime", read_only=True, nullable=True),
-    },
-    "One project of my portfolio, with what needs attention.",
-)
-
-FILTERS = {
-    "q": F("string", max_length=100, description="Name or area contains"),
-    "stage": F("enum", choices=STAGES),
-    "role": F("enum", choices=ROLES, description="My role"),
-    "attention": F("boolean", description="Only the projects with alerts"),
-    "archived": F("boolean", description="Archived projects too"),
-}
+class PortfolioAlertSchema(ApiSchema):
+    text = Text(dump_only=True)
+    url = Text(dump_only=True)
+    level = Text(dump_only=True)
 
 
-@endpoint(
-    site_api,
+class PortfolioRowSchema(ApiSchema):
+    """One project of my portfolio, with what needs attention."""
+
+    project_id = Int(dump_only=True, source=lambda r: r.project.id)
+    name = Text(dump_only=True, source=lambda r: r.project.name)
+    form = Choice(CooperationForm, dump_only=True, source=lambda r: r.project.form)
+    stage = Choice(STAGES, dump_only=True, source=lambda r: r.project.stage)
+    territory = Text(dump_only=True, source=lambda r: r.project.territory)
+    archived = Bool(dump_only=True, source=lambda r: r.project.archived)
+    role = Choice(ROLES, dump_only=True, description="My role in it")
+    next_milestone = Mapping(
+        dump_only=True,
+        allow_none=True,
+        source=_next,
+        description="The first milestone not validated: title, date, url, late",
+    )
+    overdue = Int(dump_only=True, minimum=0, description="Tasks, milestones and measurements late")
+    pending = Int(dump_only=True, minimum=0, description="Milestones waiting for validation")
+    indicators = Mapping(
+        dump_only=True,
+        allow_none=True,
+        description="Indicators per status",
+        source=lambda r: dict(r.lights["counts"]) if r.lights else None,
+    )
+    alerts = Listing(ma.fields.Nested(PortfolioAlertSchema), dump_only=True, source=_alerts)
+    last_activity = Moment(dump_only=True, allow_none=True)
+
+
+class PortfolioFilterArgs(CursorArgs):
+    q = Text(max_length=100, description="Name or area contains")
+    stage = Choice(STAGES)
+    role = Choice(ROLES, description="My role")
+    attention = Bool(description="Only the projects with alerts")
+    archived = Bool(description="Archived projects too")
+
+
+@site_api.operation(
     "/portfolio",
-    summary="My portfolio: my projects with what needs attention",
-    tag="dashboard",
     permission=None,
-    response=PORTFOLIO_ROW,
+    response=PortfolioRowSchema,
     many=True,
-    query=FILTERS,
-    description="The rows of the portfolio page, by project id, with the same filters.",
+    query=PortfolioFilterArgs,
 )
 def portfolio(args):
-    """My projects (by id), with their facts; the filters of the page."""
+    """My portfolio: my projects with what needs attention
+
+    The rows of the portfolio page, by project id, with the same filters.
+    """
     filters = PortfolioFilters(
         q=args.get("q", ""),
         stage=args.get("stage", ""),
@@ -119,4 +96,4 @@ def portfolio(args):
         sort="name",
     )
     rows = portfolio_rows(current_user, filters, date.today())
-    return page_of_list(rows, args, PORTFOLIO_ROW.dump, lambda r: r.project.id)
+    return page_of_list(rows, args, lambda r: r.project.id)

@@ -6,56 +6,58 @@ Lines are checked by the same rules as the pages (``operations.create_line`` /
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.core import check_if_match, endpoint, get_or_404, item, no_content, page
+from workspace.api.base import ApiBlueprint, get_or_404, invalid
 from workspace.api.errors import ApiError
-from workspace.api.fields import F, Resource
+from workspace.api.pages import CursorArgs, page
+from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Moment, Text, body_of
 from workspace.extensions import db
 from workspace.models import Organisation
 
 from . import operations as ops
 from .models import NAME_MAX, FundingExpense, FundingLine, Kind, LineStatus, Purpose
 
-api_bp = Blueprint("funding_api", __name__)
+api_bp = ApiBlueprint("funding_api", __name__, tag="funding")
 
-LINE = Resource(
-    "FundingLine",
-    {
-        "id": F("integer", read_only=True),
-        "funder_id": F("integer", required=True, description="The funding organisation"),
-        "kind": F("enum", required=True, choices=tuple(k.value for k in Kind)),
-        "status": F("enum", required=True, choices=tuple(s.value for s in LineStatus)),
-        "purpose_category": F("enum", choices=tuple(p.value for p in Purpose)),
-        "purpose": F("text", max_length=5000),
-        "amount_requested": F("money", required=True),
-        "amount_granted": F("money", nullable=True),
-        "amount_paid": F("money", nullable=True),
-        "requested_on": F("date", nullable=True),
-        "decided_on": F("date", nullable=True),
-        "paid_on": F("date", nullable=True),
-        "version": F("integer", read_only=True),
-        "created_at": F("datetime", read_only=True),
-        "updated_at": F("datetime", read_only=True),
-    },
-    "A funding line: a grant, an aid or a partner's contribution, and its status.",
-)
 
-EXPENSE = Resource(
-    "FundingExpense",
-    {
-        "id": F("integer", read_only=True),
-        "line_id": F("integer", read_only=True),
-        "spent_on": F("date", required=True),
-        "supplier": F("string", required=True, max_length=NAME_MAX),
-        "description": F("string", max_length=500),
-        "amount": F("money", required=True),
-        "created_at": F("datetime", read_only=True),
-    },
-    "An expense paid with a funding line.",
-)
+class FundingLineSchema(ApiSchema):
+    """A funding line: a grant, an aid or a partner's contribution, and its status."""
+
+    id = Int(dump_only=True)
+    funder_id = Int(required=True, description="The funding organisation")
+    kind = Choice(Kind, required=True)
+    status = Choice(LineStatus, required=True)
+    purpose_category = Choice(Purpose)
+    purpose = Text(max_length=5000)
+    amount_requested = Amount(required=True)
+    amount_granted = Amount(allow_none=True)
+    amount_paid = Amount(allow_none=True)
+    requested_on = Day(allow_none=True)
+    decided_on = Day(allow_none=True)
+    paid_on = Day(allow_none=True)
+    version = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
+    updated_at = Moment(dump_only=True)
+
+
+class FundingExpenseSchema(ApiSchema):
+    """An expense paid with a funding line."""
+
+    id = Int(dump_only=True)
+    line_id = Int(dump_only=True)
+    spent_on = Day(required=True)
+    supplier = Text(required=True, max_length=NAME_MAX)
+    description = Text(max_length=500)
+    amount = Amount(required=True)
+    created_at = Moment(dump_only=True)
+
+
+class LineFilters(CursorArgs):
+    status = Choice(LineStatus)
+    kind = Choice(Kind)
 
 
 def _rule_errors(exc: ops.RuleBroken):
@@ -67,81 +69,61 @@ def _rule_errors(exc: ops.RuleBroken):
 
 def _check_funder(data: dict) -> None:
     if "funder_id" in data and db.session.get(Organisation, data["funder_id"]) is None:
-        raise ApiError(
-            400,
-            _("Certaines informations sont invalides."),
-            {"funder_id": _("Organisation inconnue.")},
-        )
+        invalid({"funder_id": _("Organisation inconnue.")})
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/lines",
-    summary="Funding lines",
-    tag="funding",
     permission="funding.view",
-    response=LINE,
+    response=FundingLineSchema,
     many=True,
-    query={"status": LINE.fields["status"], "kind": LINE.fields["kind"]},
+    query=LineFilters,
 )
-def lines(project_id: int, args):
+def lines(args, project_id: int):
+    """Funding lines"""
     stmt = db.select(FundingLine).filter_by(project_id=project_id)
     for name in ("status", "kind"):
         if name in args:
             stmt = stmt.where(getattr(FundingLine, name) == args[name])
-    return page(stmt, FundingLine.id, args, LINE)
+    return page(stmt, FundingLine.id, args)
 
 
-@endpoint(
-    api_bp,
-    "/lines/<int:line_id>",
-    summary="One funding line",
-    tag="funding",
-    permission="funding.view",
-    response=LINE,
-)
+@api_bp.operation("/lines/<int:line_id>", permission="funding.view", response=FundingLineSchema)
 def line(project_id: int, line_id: int):
-    return item(get_or_404(FundingLine, line_id, project_id), LINE)
+    """One funding line"""
+    return get_or_404(FundingLine, line_id, project_id)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/lines",
     "POST",
-    summary="Add a funding line (start-up aid rules apply)",
-    tag="funding",
     permission="funding.edit",
-    body=LINE,
-    response=LINE,
+    body=body_of(FundingLineSchema, "Create"),
+    response=FundingLineSchema,
     status=201,
-    name="create_line",
 )
-def create_line(project_id: int, data):
+def create_line(data, project_id: int):
+    """Add a funding line (start-up aid rules apply)"""
     _check_funder(data)
     try:
         new = ops.create_line(g.project, current_user, **data)
     except ops.RuleBroken as exc:
         _rule_errors(exc)
     db.session.commit()
-    return item(new, LINE, 201)
+    return new
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/lines/<int:line_id>",
     "PATCH",
-    summary="Edit a funding line or change its status",
-    tag="funding",
     permission="funding.edit",
-    body=LINE,
-    partial=True,
-    response=LINE,
-    if_match=True,
-    name="update_line",
+    body=body_of(FundingLineSchema, "Update", partial=True),
+    response=FundingLineSchema,
 )
-def update_line(project_id: int, line_id: int, data):
+def update_line(data, project_id: int, line_id: int):
+    """Edit a funding line or change its status"""
     current = get_or_404(FundingLine, line_id, project_id)
-    check_if_match(current, LINE)
+    api_bp.check_etag(current, FundingLineSchema)
     _check_funder(data)
     values = {name: getattr(current, name) for name in ops.LINE_FIELDS}
     values.update(data)
@@ -150,37 +132,32 @@ def update_line(project_id: int, line_id: int, data):
     except ops.RuleBroken as exc:
         _rule_errors(exc)
     db.session.commit()
-    return item(current, LINE)
+    return current
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/lines/<int:line_id>/expenses",
-    summary="Expenses of a funding line",
-    tag="funding",
     permission="funding.view",
-    response=EXPENSE,
+    response=FundingExpenseSchema,
     many=True,
 )
-def expenses(project_id: int, line_id: int, args):
+def expenses(args, project_id: int, line_id: int):
+    """Expenses of a funding line"""
     get_or_404(FundingLine, line_id, project_id)
     stmt = db.select(FundingExpense).filter_by(line_id=line_id)
-    return page(stmt, FundingExpense.id, args, EXPENSE)
+    return page(stmt, FundingExpense.id, args)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/lines/<int:line_id>/expenses",
     "POST",
-    summary="Record an expense",
-    tag="funding",
     permission="funding.edit",
-    body=EXPENSE,
-    response=EXPENSE,
+    body=body_of(FundingExpenseSchema, "Create"),
+    response=FundingExpenseSchema,
     status=201,
-    name="create_expense",
 )
-def create_expense(project_id: int, line_id: int, data):
+def create_expense(data, project_id: int, line_id: int):
+    """Record an expense"""
     current = get_or_404(FundingLine, line_id, project_id)
     try:
         expense = ops.add_expense(
@@ -194,24 +171,20 @@ def create_expense(project_id: int, line_id: int, data):
     except ops.RuleBroken as exc:
         _rule_errors(exc)
     db.session.commit()
-    return item(expense, EXPENSE, 201)
+    return expense
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/lines/<int:line_id>/expenses/<int:expense_id>",
     "DELETE",
-    summary="Delete an expense",
-    tag="funding",
     permission="funding.edit",
     status=204,
-    name="delete_expense",
 )
 def delete_expense(project_id: int, line_id: int, expense_id: int):
+    """Delete an expense"""
     current = get_or_404(FundingLine, line_id, project_id)
     expense = db.session.get(FundingExpense, expense_id)
     if expense is None or expense.line_id != current.id:
         raise ApiError(404)
     ops.delete_expense(current, current_user, expense)
     db.session.commit()
-    return no_content()

@@ -18,9 +18,10 @@ from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.core import check_if_match, endpoint, item, page, page_of_list
+from workspace.api.base import get_or_404, invalid
 from workspace.api.errors import ApiError
-from workspace.api.fields import F, Resource
+from workspace.api.pages import page, page_of_list
+from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Mapping, Moment, Text, body
 from workspace.extensions import db
 
 from . import application_ops
@@ -33,91 +34,86 @@ from .calls_api import site_api
 from .letters import ask_letter
 from .models import Purpose
 
-_COMMON = {
-    "id": F("integer", read_only=True),
-    "call_id": F("integer", read_only=True),
-    "project_id": F("integer", read_only=True),
-    "line_id": F("integer", read_only=True, nullable=True),
-    "amount": F("money", read_only=True),
-    "purpose_category": F("enum", read_only=True, choices=tuple(p.value for p in Purpose)),
-    "purpose": F("text", read_only=True),
-    "agreement_on": F("date", read_only=True, nullable=True),
-    "status": F("enum", read_only=True, choices=tuple(s.value for s in ApplicationStatus)),
-    "amount_granted": F("money", read_only=True, nullable=True),
-    "decision_reason": F("text", read_only=True),
-    "decided_on": F("date", read_only=True, nullable=True),
-    "deadline": F("date", read_only=True, nullable=True),
-    "groupement_created_on": F("date", read_only=True, nullable=True),
-    "version": F("integer", read_only=True),
-    "created_at": F("datetime", read_only=True),
-}
 
-APPLICATION = Resource(
-    "FundingApplication",
-    _COMMON,
-    "A project's application to a funder's call for start-up aid, and its decision.",
-)
+class FundingApplicationSchema(ApiSchema):
+    """A project's application to a funder's call for start-up aid, and its decision."""
+
+    id = Int(dump_only=True)
+    call_id = Int(dump_only=True)
+    project_id = Int(dump_only=True)
+    line_id = Int(dump_only=True, allow_none=True)
+    amount = Amount(dump_only=True)
+    purpose_category = Choice(Purpose, dump_only=True)
+    purpose = Text(dump_only=True)
+    agreement_on = Day(dump_only=True, allow_none=True)
+    status = Choice(ApplicationStatus, dump_only=True)
+    amount_granted = Amount(dump_only=True, allow_none=True)
+    decision_reason = Text(dump_only=True)
+    decided_on = Day(dump_only=True, allow_none=True)
+    deadline = Day(dump_only=True, allow_none=True)
+    groupement_created_on = Day(dump_only=True, allow_none=True)
+    version = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
 
 
 def _averages(application) -> dict:
     return {key: str(v) if v is not None else None for key, v in application.averages().items()}
 
 
-INSTRUCTED = Resource(
-    "FundingApplicationInstructed",
+class FundingApplicationInstructedSchema(FundingApplicationSchema):
+    """An application as the call's funder staff see it, with the average scores."""
+
+    average_scores = Mapping(
+        dump_only=True,
+        source=_averages,
+        description="Mean score (1–5, one decimal, as a string) per criterion ("
+        + ", ".join(key for key, _label in CRITERIA)
+        + ") and in total; null when not scored.",
+    )
+
+
+ApplicationCreate = body(
+    "FundingApplicationCreate", {"call_id": Int(required=True, description="The call applied to")}
+)
+Decision = body(
+    "FundingDecision",
     {
-        **_COMMON,
-        "average_scores": F(
-            "object",
-            read_only=True,
-            source=_averages,
-            description="Mean score (1–5, one decimal, as a string) per criterion ("
-            + ", ".join(key for key, _label in CRITERIA)
-            + ") and in total; null when not scored.",
-        ),
+        "decision": Choice(("granted", "refused"), required=True),
+        "amount_granted": Amount(allow_none=True),
+        "reason": Text(max_length=5000),
+        "deadline": Day(allow_none=True, description="Groupement created by (default: a year)"),
     },
-    "An application as the call's funder staff see it, with the average scores.",
 )
 
 
-@endpoint(
-    api_bp,
-    "/applications",
-    summary="The project's applications to calls",
-    tag="funding",
-    permission="funding.view",
-    response=APPLICATION,
-    many=True,
+@api_bp.operation(
+    "/applications", permission="funding.view", response=FundingApplicationSchema, many=True
 )
-def applications(project_id: int, args):
+def applications(args, project_id: int):
+    """The project's applications to calls"""
     stmt = db.select(FundingApplication).filter_by(project_id=project_id)
-    return page(stmt, FundingApplication.id, args, APPLICATION)
+    return page(stmt, FundingApplication.id, args)
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/applications",
     "POST",
-    summary="Apply to a call with the project's start-up aid line (the coordination)",
-    tag="funding",
     permission="funding.apply",
-    body_fields={"call_id": F("integer", required=True, description="The call applied to")},
-    response=APPLICATION,
+    body=ApplicationCreate,
+    response=FundingApplicationSchema,
     status=201,
-    name="create_application",
 )
-def create_application(project_id: int, data):
+def create_application(data, project_id: int):
+    """Apply to a call with the project's start-up aid line (the coordination)"""
     call = db.session.get(FundingCall, data["call_id"])
     if call is None or not visible(current_user, call, date.today()):
-        raise ApiError(
-            400, _("Certaines informations sont invalides."), {"call_id": _("Appel inconnu.")}
-        )
+        invalid({"call_id": _("Appel inconnu.")})
     try:
         new = application_ops.submit(call, g.project, current_user, date.today())
     except ops.RuleBroken as exc:
         _rule_errors(exc)
     db.session.commit()
-    return item(new, APPLICATION, 201)
+    return new
 
 
 def _managed_call(call_id: int) -> FundingCall:
@@ -129,43 +125,48 @@ def _managed_call(call_id: int) -> FundingCall:
     return call
 
 
-@endpoint(
-    site_api,
+def _managed_application(call_id: int, application_id: int) -> FundingApplication:
+    call = _managed_call(call_id)
+    application = get_or_404(FundingApplication, application_id)
+    if application.call_id != call.id:
+        raise ApiError(404)
+    return application
+
+
+@site_api.operation(
     "/calls/<int:call_id>/applications",
-    summary="A call's applications, with their average scores (the call's funder staff)",
-    tag="funding",
     permission=None,
-    response=INSTRUCTED,
+    response=FundingApplicationInstructedSchema,
     many=True,
 )
-def call_applications(call_id: int, args):
+def call_applications(args, call_id: int):
+    """A call's applications, with their average scores (the call's funder staff)"""
     call = _managed_call(call_id)
-    return page_of_list(applications_of(call.id), args, INSTRUCTED.dump, lambda a: a.id)
+    return page_of_list(applications_of(call.id), args, lambda a: a.id)
 
 
-@endpoint(
-    site_api,
+@site_api.operation(
+    "/calls/<int:call_id>/applications/<int:application_id>",
+    permission=None,
+    response=FundingApplicationInstructedSchema,
+)
+def call_application(call_id: int, application_id: int):
+    """One application to a call, with its ETag for the decision (the call's funder staff)"""
+    return _managed_application(call_id, application_id)
+
+
+@site_api.operation(
     "/calls/<int:call_id>/applications/<int:application_id>/decision",
     "POST",
-    summary="Record the committee's decision on an application (the call's funder staff)",
-    tag="funding",
     permission=None,
-    body_fields={
-        "decision": F("enum", required=True, choices=("granted", "refused")),
-        "amount_granted": F("money", nullable=True),
-        "reason": F("text", max_length=5000),
-        "deadline": F("date", nullable=True, description="Groupement created by (default: a year)"),
-    },
-    response=INSTRUCTED,
+    body=Decision,
+    response=FundingApplicationInstructedSchema,
     if_match=True,
-    name="decide_application",
 )
-def decide_application(call_id: int, application_id: int, data):
-    call = _managed_call(call_id)
-    application = db.session.get(FundingApplication, application_id)
-    if application is None or application.call_id != call.id:
-        raise ApiError(404)
-    check_if_match(application, INSTRUCTED)
+def decide_application(data, call_id: int, application_id: int):
+    """Record the committee's decision on an application (the call's funder staff)"""
+    application = _managed_application(call_id, application_id)
+    site_api.check_etag(application, FundingApplicationInstructedSchema)
     try:
         application_ops.decide(
             application,
@@ -180,4 +181,4 @@ def decide_application(call_id: int, application_id: int, data):
         _rule_errors(exc)
     ask_letter(application, current_user)
     db.session.commit()
-    return item(application, INSTRUCTED)
+    return application

@@ -4,49 +4,36 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint
 from flask_login import current_user
 
-from workspace.api.core import endpoint, page_of_list
-from workspace.api.fields import F, Resource
+from workspace.api.base import ApiBlueprint
+from workspace.api.pages import page_of_list
+from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Text
 
 from .calls import CallState, calls_for
 
-site_api = Blueprint("funding_site_api", __name__)
-
-CALL = Resource(
-    "FundingCall",
-    {
-        "id": F("integer", read_only=True),
-        "funder_id": F("integer", read_only=True),
-        "title": F("string", read_only=True),
-        "description": F("text", read_only=True),
-        "envelope": F("money", read_only=True),
-        "opens_on": F("date", read_only=True),
-        "closes_on": F("date", read_only=True),
-        "state": F(
-            "enum",
-            read_only=True,
-            choices=tuple(s.value for s in CallState),
-            source=lambda c: c.state(date.today()).value,
-        ),
-        "version": F("integer", read_only=True),
-    },
-    "A funder's call for start-up aid applications.",
-)
+site_api = ApiBlueprint("funding_site_api", __name__, tag="funding")
 
 
-@endpoint(
-    site_api,
-    "/calls",
-    summary="The calls for applications I see",
-    tag="funding",
-    permission=None,
-    response=CALL,
-    many=True,
-    description="Open and closed calls; a funder's staff also see their organisation's "
-    "calls to come. By id.",
-)
+class FundingCallSchema(ApiSchema):
+    """A funder's call for start-up aid applications."""
+
+    id = Int(dump_only=True)
+    funder_id = Int(dump_only=True)
+    title = Text(dump_only=True)
+    description = Text(dump_only=True)
+    envelope = Amount(dump_only=True)
+    opens_on = Day(dump_only=True)
+    closes_on = Day(dump_only=True)
+    state = Choice(CallState, dump_only=True, source=lambda c: c.state(date.today()).value)
+    version = Int(dump_only=True)
+
+
+@site_api.operation("/calls", permission=None, response=FundingCallSchema, many=True)
 def calls(args):
+    """The calls for applications I see
+
+    Open and closed calls; a funder's staff also see their organisation's calls to come. By id.
+    """
     visible = calls_for(current_user, date.today())
-    return page_of_list(visible, args, CALL.dump, lambda c: c.id)
+    return page_of_list(visible, args, lambda c: c.id)

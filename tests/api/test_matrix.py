@@ -214,6 +214,7 @@ PERSONAL = [
 #: tests/plugins/funding/test_application_api.py.
 CALL_STAFF = [
     ("GET", "/api/v1/funding/calls/{call_id}/applications"),
+    ("GET", "/api/v1/funding/calls/{call_id}/applications/{application_id}"),
     ("POST", "/api/v1/funding/calls/{call_id}/applications/{application_id}/decision"),
 ]
 ORDER = [

@@ -47,6 +47,7 @@ from workspace.extensions import db
 from workspace.permissions import load_project, require
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+PRECONDITIONS = {412: "PRECONDITION_FAILED", 428: "PRECONDITION_REQUIRED"}
 
 
 class ApiParser(FlaskParser):
@@ -115,13 +116,15 @@ class ApiBlueprint(Blueprint):
         body: type[ApiSchema] | None = None,
         status: int = 200,
         etag: bool | None = None,
+        if_match: bool = False,
         endpoint: str | None = None,
     ):
         """smorest's decorators in the usual order, in one line: ``route``, :func:`requires`,
         ``etag``, ``arguments`` (query, then body), ``response``. ``many``: a page of
         ``response`` filtered by ``query`` (:class:`CursorArgs` by default). The view gets
         the parsed query, then the parsed body, then the URL's values. One object answered
-        carries its ETag (``etag``, by default); a PATCH or PUT then demands ``If-Match``."""
+        carries its ETag (``etag``, by default); a PATCH or PUT then demands ``If-Match``, as
+        does a POST declared ``if_match`` (its view calls ``check_etag``)."""
         if etag is None:
             etag = response is not None and not many
 
@@ -137,6 +140,8 @@ class ApiBlueprint(Blueprint):
                 view = self.arguments(query or CursorArgs, location="query")(view)
             if etag:
                 view = self.etag(view)
+            if if_match:
+                view = self.doc(parameters=["IF_MATCH"], responses=PRECONDITIONS)(view)
             view = requires(permission)(view)
             self.route(rule, methods=[method], endpoint=endpoint or fn.__name__)(view)
             return view

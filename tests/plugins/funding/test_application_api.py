@@ -59,8 +59,13 @@ def test_the_staff_list_and_decide_through_the_api(app, world, login_as):
         decision, json={**body, "amount_granted": "16000.00"}, headers={"If-Match": "*"}
     )
     assert too_much.status_code == 400 and "amount_granted" in too_much.json["error"]["fields"]
-    ok = staff.post(decision, json=body, headers={"If-Match": "*"})
+    one = staff.get(f"{base}/{application.id}")
+    assert one.status_code == 200 and one.json["average_scores"]["complexity"] == "4.0"
+    ok = staff.post(decision, json=body, headers={"If-Match": one.headers["ETag"]})
     assert ok.status_code == 200 and ok.json["status"] == "granted"
+    assert ok.headers["ETag"] != one.headers["ETag"]
+    again = staff.post(decision, json=body, headers={"If-Match": one.headers["ETag"]})
+    assert again.status_code == 412  # decided meanwhile: the ETag read before is stale
     assert db.session.get(FundingLine, world["line"].id).amount_granted == Decimal("9000.00")
 
 
@@ -71,6 +76,7 @@ def test_only_the_calls_staff_reach_its_applications(app, world, login_as):
     for who in ("other_funder", "coordinator", "director", "adviser", "evaluator", "outsider"):
         api = _api(app, people[who])
         assert api.get(base).status_code == 403, who
+        assert api.get(f"{base}/{application.id}").status_code == 403, who
         r = api.post(
             f"{base}/{application.id}/decision",
             json={"decision": "refused", "reason": "Non"},

@@ -14,7 +14,13 @@ from flask_babel import lazy_gettext as _l
 from workspace.permissions import ALL_ROLES, Permission
 from workspace.plugins import Commentable, NavItem, Plugin, Searchable
 
-from . import attachments, trash, views_settings, views_tasks  # noqa: F401 - register the routes
+from . import (  # noqa: F401 - register the routes
+    api_columns,
+    attachments,
+    trash,
+    views_settings,
+    views_tasks,
+)
 from .api import api_bp
 from .demo import demo
 from .hooks import (

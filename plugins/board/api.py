@@ -6,204 +6,86 @@ assignee rules, events); this module only translates JSON to their arguments.
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from workspace.api.core import (
-    check_if_match,
-    endpoint,
-    files_field,
-    get_or_404,
-    item,
-    no_content,
-    page,
-)
+from workspace.api.base import ApiBlueprint, get_or_404, invalid, refused
 from workspace.api.errors import ApiError
-from workspace.api.fields import F, Resource
+from workspace.api.pages import CursorArgs, page
+from workspace.api.schemas import (
+    ApiSchema,
+    Bool,
+    Choice,
+    Day,
+    Ids,
+    Int,
+    Moment,
+    Text,
+    body,
+    body_of,
+    files_field,
+)
 from workspace.extensions import db
 from workspace.models import Area, Membership, User
 from workspace.plugins import call_hook
 
 from . import operations as ops
-from . import setup
-from .models import COLUMN_NAME_MAX, DESCRIPTION_MAX, TITLE_MAX, BoardColumn, Priority, Task
+from .models import DESCRIPTION_MAX, TITLE_MAX, BoardColumn, Priority, Task
 
-api_bp = Blueprint("board_api", __name__)
+api_bp = ApiBlueprint("board_api", __name__, tag="board")
 
-COLUMN = Resource(
-    "BoardColumn",
+
+class TaskSchema(ApiSchema):
+    """A task (card) of the board."""
+
+    id = Int(dump_only=True)
+    column_id = Int(required=True)
+    position = Int(dump_only=True, minimum=0)
+    title = Text(required=True, max_length=TITLE_MAX)
+    description = Text(max_length=DESCRIPTION_MAX)
+    area = Choice(Area, allow_none=True)
+    organisation_id = Int(allow_none=True)
+    assignee_ids = Ids(source=lambda t: [u.id for u in t.assignees])
+    label_ids = Ids(source=lambda t: [lb.id for lb in t.labels])
+    priority = Choice(Priority)
+    start_date = Day(allow_none=True)
+    due_date = Day(allow_none=True)
+    milestone_id = Int(allow_none=True)
+    files = files_field(lambda t: t.files, "Documents attached in the task's panel")
+    archived = Bool(dump_only=True)
+    version = Int(dump_only=True)
+    created_at = Moment(dump_only=True)
+    updated_at = Moment(dump_only=True)
+
+
+class TaskFilters(CursorArgs):
+    column_id = Int()
+    assignee_id = Int()
+    area = Choice(Area)
+    milestone_id = Int()
+    archived = Bool(description="Archived tasks (default false)")
+
+
+TaskMove = body(
+    "TaskMove",
     {
-        "id": F("integer", read_only=True),
-        "name": F("string", required=True, max_length=COLUMN_NAME_MAX),
-        "position": F("integer", read_only=True, minimum=0),
-        "wip_limit": F("integer", nullable=True, minimum=1, maximum=999),
-        "done": F("boolean", description="The column of finished tasks"),
-        "version": F("integer", read_only=True),
+        "column_id": Int(required=True),
+        "position": Int(minimum=0, maximum=10_000, description="0-based; end if absent"),
+        "confirm": Bool(description="Go over the column's WIP limit"),
     },
-    "A column of the project's board.",
 )
-
-TASK = Resource(
-    "Task",
-    {
-        "id": F("integer", read_only=True),
-        "column_id": F("integer", required=True),
-        "position": F("integer", read_only=True, minimum=0),
-        "title": F("string", required=True, max_length=TITLE_MAX),
-        "description": F("text", max_length=DESCRIPTION_MAX),
-        "area": F("enum", nullable=True, choices=tuple(a.value for a in Area)),
-        "organisation_id": F("integer", nullable=True),
-        "assignee_ids": F("ids", source=lambda t: [u.id for u in t.assignees]),
-        "label_ids": F("ids", source=lambda t: [lb.id for lb in t.labels]),
-        "priority": F("enum", choices=tuple(p.value for p in Priority)),
-        "start_date": F("date", nullable=True),
-        "due_date": F("date", nullable=True),
-        "milestone_id": F("integer", nullable=True),
-        "files": files_field(lambda t: t.files, "Documents attached in the task's panel"),
-        "archived": F("boolean", read_only=True),
-        "version": F("integer", read_only=True),
-        "created_at": F("datetime", read_only=True),
-        "updated_at": F("datetime", read_only=True),
-    },
-    "A task (card) of the board.",
-)
-
-TASK_FILTERS = {
-    "column_id": F("integer"),
-    "assignee_id": F("integer"),
-    "area": TASK.fields["area"],
-    "milestone_id": F("integer"),
-    "archived": F("boolean", description="Archived tasks (default false)"),
-}
-
-MOVE = {
-    "column_id": F("integer", required=True),
-    "position": F("integer", minimum=0, maximum=10_000, description="0-based; end if absent"),
-    "confirm": F("boolean", description="Go over the column's WIP limit"),
-}
-
-
-def _refused(exc: Exception, code: int = 400):
-    raise ApiError(code, str(exc)) from None
-
-
-# --- columns ----------------------------------------------------------------------------------
-
-
-@endpoint(
-    api_bp,
-    "/columns",
-    summary="Columns of the board",
-    tag="board",
-    permission="board.view",
-    response=COLUMN,
-    many=True,
-)
-def columns(project_id: int, args):
-    if not setup.columns_of(g.project) and not g.project.archived:
-        setup.ensure_columns(g.project)
-        db.session.commit()
-    return page(
-        db.select(BoardColumn).filter_by(project_id=project_id), BoardColumn.id, args, COLUMN
-    )
-
-
-@endpoint(
-    api_bp,
-    "/columns",
-    "POST",
-    summary="Add a column (coordinators)",
-    tag="board",
-    permission="board.manage",
-    body=COLUMN,
-    response=COLUMN,
-    status=201,
-    name="create_column",
-)
-def create_column(project_id: int, data):
-    column = setup.add_column(
-        g.project, current_user, data["name"], data.get("wip_limit"), data.get("done", False)
-    )
-    db.session.commit()
-    return item(column, COLUMN, 201)
-
-
-@endpoint(
-    api_bp,
-    "/columns/<int:column_id>",
-    summary="One column",
-    tag="board",
-    permission="board.view",
-    response=COLUMN,
-)
-def column(project_id: int, column_id: int):
-    return item(get_or_404(BoardColumn, column_id, project_id), COLUMN)
-
-
-@endpoint(
-    api_bp,
-    "/columns/<int:column_id>",
-    "PATCH",
-    summary="Rename a column, change its WIP limit (coordinators)",
-    tag="board",
-    permission="board.manage",
-    body=COLUMN,
-    partial=True,
-    response=COLUMN,
-    if_match=True,
-    name="update_column",
-)
-def update_column(project_id: int, column_id: int, data):
-    col = get_or_404(BoardColumn, column_id, project_id)
-    check_if_match(col, COLUMN)
-    setup.update_column(
-        col,
-        current_user,
-        data.get("name", col.name),
-        data.get("wip_limit", col.wip_limit),
-        data.get("done", col.done),
-    )
-    db.session.commit()
-    return item(col, COLUMN)
-
-
-@endpoint(
-    api_bp,
-    "/columns/<int:column_id>",
-    "DELETE",
-    summary="Delete an empty column (coordinators)",
-    tag="board",
-    permission="board.manage",
-    status=204,
-    name="delete_column",
-)
-def delete_column(project_id: int, column_id: int):
-    col = get_or_404(BoardColumn, column_id, project_id)
-    try:
-        setup.delete_column(col, current_user)
-    except ops.BoardError as exc:
-        db.session.rollback()
-        _refused(exc, 409)
-    db.session.commit()
-    return no_content()
 
 
 # --- tasks ------------------------------------------------------------------------------------
 
 
-@endpoint(
-    api_bp,
-    "/tasks",
-    summary="Tasks, filtered",
-    tag="board",
-    permission="board.view",
-    response=TASK,
-    many=True,
-    query=TASK_FILTERS,
+@api_bp.operation(
+    "/tasks", permission="board.view", response=TaskSchema, many=True, query=TaskFilters
 )
-def tasks(project_id: int, args):
+def tasks(args, project_id: int):
+    """Tasks, filtered"""
     stmt = (
         db.select(Task)
         .filter_by(project_id=project_id, archived=args.get("archived", False), deleted_at=None)
@@ -214,29 +96,19 @@ def tasks(project_id: int, args):
             stmt = stmt.where(getattr(Task, name) == args[name])
     if "assignee_id" in args:
         stmt = stmt.where(Task.assignees.any(User.id == args["assignee_id"]))
-    return page(stmt, Task.id, args, TASK)
+    return page(stmt, Task.id, args)
 
 
-@endpoint(
-    api_bp,
-    "/tasks/<int:task_id>",
-    summary="One task",
-    tag="board",
-    permission="board.view",
-    response=TASK,
-)
+@api_bp.operation("/tasks/<int:task_id>", permission="board.view", response=TaskSchema)
 def task(project_id: int, task_id: int):
-    return item(_task(task_id, project_id), TASK)
+    """One task"""
+    return _task(task_id, project_id)
 
 
 def _column(project_id: int, column_id: int) -> BoardColumn:
     col = db.session.get(BoardColumn, column_id)
     if col is None or col.project_id != project_id:
-        raise ApiError(
-            400,
-            _("Certaines informations sont invalides."),
-            {"column_id": _("Cette colonne n'appartient pas au projet.")},
-        )
+        invalid({"column_id": _("Cette colonne n'appartient pas au projet.")})
     return col
 
 
@@ -285,94 +157,67 @@ def _fields(project, data: dict, current: Task | None = None) -> dict:
     if start and due and due < start:
         errors["due_date"] = _("L'échéance ne peut pas précéder le début.")
     if errors:
-        raise ApiError(400, _("Certaines informations sont invalides."), errors)
+        invalid(errors)
     return out
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/tasks",
     "POST",
-    summary="Create a task at the end of a column",
-    tag="board",
     permission="board.edit",
-    body=TASK,
-    response=TASK,
+    body=body_of(TaskSchema, "Create"),
+    response=TaskSchema,
     status=201,
-    name="create_task",
 )
-def create_task(project_id: int, data):
+def create_task(data, project_id: int):
+    """Create a task at the end of a column"""
     project = g.project
     col = _column(project_id, data["column_id"])
     fields = _fields(project, data)
     title = fields.pop("title")
-    try:
+    with refused(ops.BoardError):
         new = ops.create_task(project, current_user, col, title=title, **fields)
-    except ops.BoardError as exc:
-        db.session.rollback()
-        _refused(exc)
     db.session.commit()
-    return item(new, TASK, 201)
+    return new
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/tasks/<int:task_id>",
     "PATCH",
-    summary="Edit a task (not its place: see move)",
-    tag="board",
     permission="board.edit",
-    body=TASK,
-    partial=True,
-    response=TASK,
-    if_match=True,
-    name="update_task",
+    body=body_of(TaskSchema, "Update", partial=True),
+    response=TaskSchema,
 )
-def update_task(project_id: int, task_id: int, data):
+def update_task(data, project_id: int, task_id: int):
+    """Edit a task (not its place: see move)"""
     current = _task(task_id, project_id)
-    check_if_match(current, TASK)
+    api_bp.check_etag(current, TaskSchema)
     if "column_id" in data and data["column_id"] != current.column_id:
-        raise ApiError(
-            400,
-            _("Certaines informations sont invalides."),
-            {"column_id": _("Pour changer de colonne, utilisez l'action « move ».")},
-        )
-    try:
+        invalid({"column_id": _("Pour changer de colonne, utilisez l'action « move ».")})
+    with refused(ops.BoardError):
         ops.update_task(current, current_user, **_fields(g.project, data, current))
-    except ops.BoardError as exc:
-        db.session.rollback()
-        _refused(exc)
     db.session.commit()
-    return item(current, TASK)
+    return current
 
 
-@endpoint(
-    api_bp,
+@api_bp.operation(
     "/tasks/<int:task_id>/move",
     "POST",
-    summary="Move a task to a column and position (WIP limit: 409 unless confirm)",
-    tag="board",
     permission="board.edit",
-    body_fields=MOVE,
-    response=TASK,
-    name="move_task",
+    body=TaskMove,
+    response=TaskSchema,
 )
-def move_task(project_id: int, task_id: int, data):
+def move_task(data, project_id: int, task_id: int):
+    """Move a task to a column and position (WIP limit: 409 unless confirm)"""
     current = _task(task_id, project_id)
     col = _column(project_id, data["column_id"])
     position = data.get("position")
-    try:
+    with refused(ops.BoardError), refused(ops.WipExceeded, 409):  # the inner one first
         if position is None:
             position = len(ops.Order(col.id)) - (1 if current.column_id == col.id else 0)
         ops.move_task(current, current_user, col, position, confirm=data.get("confirm", False))
-    except ops.WipExceeded as exc:
-        db.session.rollback()
-        _refused(exc, 409)
-    except ops.BoardError as exc:
-        db.session.rollback()
-        _refused(exc)
     db.session.commit()
-    return item(current, TASK)
+    return current
 
 
 def _state(project_id: int, task_id: int, action, archived_before: bool):
@@ -386,48 +231,27 @@ def _state(project_id: int, task_id: int, action, archived_before: bool):
         raise ApiError(409, msg)
     action(current, current_user)
     db.session.commit()
-    return item(current, TASK)
+    return current
 
 
-@endpoint(
-    api_bp,
-    "/tasks/<int:task_id>/archive",
-    "POST",
-    summary="Archive a task",
-    tag="board",
-    permission="board.edit",
-    response=TASK,
-    name="archive_task",
+@api_bp.operation(
+    "/tasks/<int:task_id>/archive", "POST", permission="board.edit", response=TaskSchema
 )
 def archive_task(project_id: int, task_id: int):
+    """Archive a task"""
     return _state(project_id, task_id, ops.archive_task, False)
 
 
-@endpoint(
-    api_bp,
-    "/tasks/<int:task_id>/restore",
-    "POST",
-    summary="Restore an archived task",
-    tag="board",
-    permission="board.edit",
-    response=TASK,
-    name="restore_task",
+@api_bp.operation(
+    "/tasks/<int:task_id>/restore", "POST", permission="board.edit", response=TaskSchema
 )
 def restore_task(project_id: int, task_id: int):
+    """Restore an archived task"""
     return _state(project_id, task_id, ops.restore_task, True)
 
 
-@endpoint(
-    api_bp,
-    "/tasks/<int:task_id>",
-    "DELETE",
-    summary="Delete a task for good (coordinators)",
-    tag="board",
-    permission="board.manage",
-    status=204,
-    name="delete_task",
-)
+@api_bp.operation("/tasks/<int:task_id>", "DELETE", permission="board.manage", status=204)
 def delete_task(project_id: int, task_id: int):
+    """Delete a task for good (coordinators)"""
     ops.delete_task(_task(task_id, project_id), current_user)
     db.session.commit()
-    return no_content()

@@ -76,14 +76,14 @@ MUTATIONS = [
     ),
     M(
         "api-permission",
-        "workspace/api/core.py",
+        "workspace/api/base.py",
         "            if permission is not None:\n                require(current_user, project,",
         "            if permission is None:\n                require(current_user, project,",
         "tests/api/test_matrix.py::test_matrix",
     ),
     M(
         "api-read-only-token",
-        "workspace/api/core.py",
+        "workspace/api/base.py",
         "    if token is not None and not token.can_write:\n",
         "    if False:\n",
         "tests/api/test_matrix.py::test_matrix",

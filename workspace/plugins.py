@@ -112,7 +112,7 @@ class Plugin:
       unless ``mount_at_root`` (for pages across projects, e.g. "my tasks").
     - ``root_blueprint``: optional second blueprint mounted at ``/`` (cross-project pages).
     - ``api``: optional blueprint of JSON resources (``plugins/<name>/api.py``), mounted at
-      ``/api/v1/projects/<int:project_id>/<name>``; see workspace.api.core.endpoint.
+      ``/api/v1/projects/<int:project_id>/<name>``; see workspace.api.base (docs/api.md).
     - ``site_api``: optional blueprint of JSON resources across projects, mounted at
       ``/api/v1/<name>`` (the dashboard's portfolio).
     - ``permissions``: list of :class:`~workspace.permissions.Permission`.
@@ -187,6 +187,11 @@ def check(plugins: list[Plugin]) -> None:
             if perm.name in perms:
                 raise PluginError(f"permission {perm.name!r} declared twice")
             perms.add(perm.name)
+        for api_bp, _prefix in api_blueprints(p):  # registered by workspace.api.init_api
+            if not isinstance(api_bp, SmorestBlueprint):
+                raise PluginError(
+                    f"plugin {p.name}: its API blueprint must be a workspace.api.base.ApiBlueprint"
+                )
         if p.blueprint is not None and p.blueprint.name != p.name:
             raise PluginError(f"plugin {p.name}: its blueprint must be named {p.name!r}")
         folder = p.blueprint.template_folder if p.blueprint else None
@@ -226,9 +231,6 @@ def load_plugins(app: Flask) -> list[Plugin]:
             app.register_blueprint(p.blueprint, url_prefix=f"/projects/<int:project_id>/{p.name}")
         if p.root_blueprint is not None:
             app.register_blueprint(p.root_blueprint)
-        for api_bp, prefix in api_blueprints(p):  # legacy ones; smorest's: workspace.api
-            if not isinstance(api_bp, SmorestBlueprint):
-                app.register_blueprint(api_bp, url_prefix=prefix)
         if p.on_load:
             p.on_load(app)
     app.extensions["coopilote.plugins"] = plugins

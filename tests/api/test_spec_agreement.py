@@ -56,3 +56,54 @@ def test_a_deleted_comment_matches_its_schema(roles_project, api_for):
 def test_the_create_schema_still_requires_a_body(app):
     doc = app.test_client().get("/api/v1/openapi.json").json
     assert doc["components"]["schemas"]["CommentCreate"]["properties"]["body"]["minLength"] == 1
+
+
+def test_if_match_is_declared_required_where_the_server_requires_it(app):
+    doc = app.test_client().get("/api/v1/openapi.json").json
+    header = doc["components"]["parameters"]["IF_MATCH"]
+    assert header["in"] == "header" and header["required"] is True
+    ref = {"$ref": "#/components/parameters/IF_MATCH"}
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            declared = ref in op.get("parameters", [])
+            if method == "patch" or path.endswith("/decision"):
+                assert declared, (method, path)
+                assert {"412", "428"} <= set(op["responses"]), (method, path)
+            else:
+                assert not declared, (method, path)
+
+
+def test_every_operation_has_an_id_a_permission_and_the_error_shape(app):
+    doc = app.test_client().get("/api/v1/openapi.json").json
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids)) and "board_api_update_task" in ids
+    error = {"$ref": "#/components/schemas/Error"}
+    for item in doc["paths"].values():
+        for op in item.values():
+            assert op["x-permission"] and op["summary"], op["operationId"]
+            for code in ("400", "401", "403", "404", "429"):
+                ref = op["responses"][code]["$ref"].rsplit("/", 1)[-1]
+                content = doc["components"]["responses"][ref]["content"]
+                assert content["application/json"]["schema"] == error
+
+
+def test_a_conditional_get_answers_304_without_a_body(roles_project, api_for):
+    project, people = roles_project
+    api = api_for(people["director"])
+    url = f"/api/v1/projects/{project.id}"
+    first = api.get(url)
+    etag = first.headers["ETag"]
+    again = api.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert api.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_a_required_text_is_never_blank_even_in_a_partial_update(roles_project, api_for):
+    project, people = roles_project
+    api = api_for(people["coordinator"])
+    url = f"/api/v1/projects/{project.id}"
+    r = api.patch(url, {"name": "   "}, headers={"If-Match": "*"})
+    assert r.status_code == 400 and "name" in r.json["error"]["fields"]
+    doc = api.client.get("/api/v1/openapi.json").json
+    assert doc["components"]["schemas"]["ProjectUpdate"]["properties"]["name"]["minLength"] == 1
+    assert "required" not in doc["components"]["schemas"]["ProjectUpdate"]

@@ -35,8 +35,8 @@ PUBLIC = {
     "intake.thanks",
     "static",
     "milestones_public.feed",
-    "api.docs",
-    "api.openapi_json",
+    "api_ui.docs",
+    "api_ui.openapi_json",
 }
 # Project POSTs a funder may make because they change nothing of the project: marking
 # comments read, producing the report and the indicators workbook it is entitled to download

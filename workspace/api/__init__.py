@@ -7,7 +7,7 @@ access tokens and outgoing webhooks (issue 11).
   ``/api/v1/projects/<int:project_id>/<name>`` (its resources, in ``plugins/<name>/api.py``);
 - ``ui_bp`` holds the HTML pages: tokens on the profile page, webhooks of a project.
 
-See docs/api.md for clients, and :mod:`workspace.api.core` for declaring an endpoint.
+See docs/api.md for clients, and :mod:`workspace.api.base` for declaring a resource.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ def init_api(app) -> None:
     """
     from workspace.api import openapi, resources, tokens_ui, webhooks, webhooks_ui  # noqa: F401 - routes
     from workspace.api.auth import RateLimiter, authenticate
-    from workspace.api.base import ApiBlueprint
     from workspace.api.errors import init_errors
     from workspace.api.spec import make_api
     from workspace.extensions import csrf
@@ -33,13 +32,12 @@ def init_api(app) -> None:
 
     app.config.setdefault("API_RATE_LIMIT", 600)
     api = app.extensions["coopilote.api"] = make_api(app)
-    app.register_blueprint(bp)
+    api.register_blueprint(bp)
     app.register_blueprint(ui_bp)
     csrf.exempt(bp)
     for p in app.extensions["coopilote.plugins"]:
         for api_bp, prefix in api_blueprints(p):
-            if isinstance(api_bp, ApiBlueprint):
-                api.register_blueprint(api_bp, url_prefix=prefix)
+            api.register_blueprint(api_bp, url_prefix=prefix)
             csrf.exempt(api_bp)
     app.before_request(authenticate)
     app.extensions["coopilote.api_limiter"] = RateLimiter(

@@ -117,6 +117,8 @@ class ApiBlueprint(Blueprint):
         status: int = 200,
         etag: bool | None = None,
         if_match: bool = False,
+        tag: str | None = None,
+        doc: dict | None = None,
         endpoint: str | None = None,
     ):
         """smorest's decorators in the usual order, in one line: ``route``, :func:`requires`,
@@ -124,7 +126,8 @@ class ApiBlueprint(Blueprint):
         ``response`` filtered by ``query`` (:class:`CursorArgs` by default). The view gets
         the parsed query, then the parsed body, then the URL's values. One object answered
         carries its ETag (``etag``, by default); a PATCH or PUT then demands ``If-Match``, as
-        does a POST declared ``if_match`` (its view calls ``check_etag``)."""
+        does a POST declared ``if_match`` (its view calls ``check_etag``). ``tag`` overrides
+        the blueprint's; ``doc`` is added to the operation's document as it is."""
         if etag is None:
             etag = response is not None and not many
 
@@ -142,8 +145,11 @@ class ApiBlueprint(Blueprint):
                 view = self.etag(view)
             if if_match:
                 view = self.doc(parameters=["IF_MATCH"], responses=PRECONDITIONS)(view)
+            if doc:
+                view = self.doc(**doc)(view)
             view = requires(permission)(view)
-            self.route(rule, methods=[method], endpoint=endpoint or fn.__name__)(view)
+            tags = [tag] if tag else None
+            self.route(rule, methods=[method], endpoint=endpoint or fn.__name__, tags=tags)(view)
             return view
 
         return decorator

@@ -5,5 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("api", "workspace.api", url_prefix="/api/v1")
+from workspace.api.base import ApiBlueprint
+
+#: The core resources (``/api/v1``): me, projects, members, organisations, activity, tokens.
+bp = ApiBlueprint("api", "workspace.api", url_prefix="/api/v1", tag="core")
+#: The HTML pages: tokens, webhooks, the API's reference and its OpenAPI document.
 ui_bp = Blueprint("api_ui", "workspace.api")

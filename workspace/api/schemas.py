@@ -72,13 +72,14 @@ class Text(ApiField, ma.fields.String):
 
     def __init__(self, *, max_length: int | None = None, **kw):
         self.max_length = max_length
+        self.not_blank = kw.get("required", False)  # even where it may be left out (PATCH)
         super().__init__(**_merged(kw, {"maxLength": max_length} if max_length else {}))
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             self.fail()
         value = value.strip()
-        if self.required and not value:
+        if self.not_blank and not value:
             self.fail(MESSAGES["required"])
         if self.max_length and len(value) > self.max_length:
             self.fail(_("%(max)d caractères au plus.", max=self.max_length))
@@ -227,16 +228,16 @@ class ApiSchema(ma.Schema):
 
 
 def body_of(schema: type[ApiSchema], suffix: str, *, partial: bool = False) -> type[ApiSchema]:
-    """The input schema of a resource: its writable fields; required ones (not blank, for
-    texts) unless ``partial`` — ``body_of(TaskSchema, "Update", partial=True)`` is named
-    ``TaskUpdate`` in the document."""
+    """The input schema of a resource: its writable fields, the required ones required unless
+    ``partial`` (a required text is never blank, even in a partial update) —
+    ``body_of(TaskSchema, "Update", partial=True)`` is named ``TaskUpdate`` in the document."""
     fields = {}
     for name, declared in schema._declared_fields.items():
         if declared.dump_only:
             continue
         field = copy.deepcopy(declared)
         field.required = declared.required and not partial
-        if field.required and isinstance(field, Text):
+        if isinstance(field, Text) and field.not_blank:
             field.metadata = {**field.metadata, "minLength": 1}
         fields[name] = field
     return body(schema.__name__.removesuffix("Schema") + suffix, fields)

@@ -12,7 +12,7 @@ replaced with U+FFFD, the Unicode replacement character (as browsers do with und
 bytes), and the other C0 controls are removed: the request then goes through the usual
 validation (a TOTP code with a NUL is refused next to its field; a task title keeps the rest of
 its text), nothing fails in the database and nothing else is lost. JSON bodies are refused
-field by field by the API's own parser instead (``workspace.api.fields``: « Caractère non
+field by field by the API's own parser instead (``workspace.api.schemas``: « Caractère non
 permis. »). Exporters pass old data through :func:`xml_safe`.
 """
 

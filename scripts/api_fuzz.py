@@ -5,14 +5,27 @@
 Builds a fresh instance (SQLite, in a temporary folder) with the demo, makes a write token
 for a demo person (``claire``: the coordinator, who may change most things; ``pierre``: the
 funder, who may only read), serves the app on a free port of 127.0.0.1 and runs ``st run``
-against ``/api/v1/openapi.json`` with the demo project's id as ``project_id``. Every check
-runs but two, excluded on purpose:
+against ``/api/v1/openapi.json`` twice, every phase each time:
+
+1. valid input (``--mode positive``) with the demo project's id as ``project_id``, so that
+   calls reach the resources and the stateful phase chains them (a task created, read,
+   moved, archived…);
+2. invalid input (``--mode negative``) with generated project ids: fixing the id there
+   would turn a case schemathesis made invalid through it into a valid one, which it then
+   reports as "accepted" (``GET /me``, which takes nothing, is left out of this run).
+
+Every check runs but three, excluded on purpose:
 
 - ``positive_data_acceptance``: input valid for the document may still be refused with a 400
   and a message per field (an unknown id, a column of another project, an end before the
   start: rules the document cannot express);
 - ``use_after_free``: a deleted comment stays readable as a tombstone (``"body": ""``,
-  ``deleted_at`` set), by design.
+  ``deleted_at`` set), by design;
+- ``missing_required_header``: an update without ``If-Match`` answers ``428 Precondition
+  Required`` (RFC 6585, documented), a status this check does not list.
+
+``DELETE /api/v1/tokens/{token_id}`` is left out: it would revoke the run's own token
+(tests/api/test_auth.py covers it).
 
 The exit status is schemathesis's: 0 when no server error and no response outside the
 document. ``tests/api/test_schemathesis.py`` runs it with ``--run-slow``.
@@ -31,7 +44,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
-EXCLUDED = ("positive_data_acceptance", "use_after_free")
+EXCLUDED = ("positive_data_acceptance", "use_after_free", "missing_required_header")
 PEOPLE = {"claire": "claire.martin@demo.coopilote.fr", "pierre": "pierre.garnier@demo.coopilote.fr"}
 
 
@@ -58,40 +71,54 @@ def _prepare(instance: Path, who: str) -> tuple[object, int, str]:
 
 
 def run(max_examples: int = 20, who: str = "claire", keep: bool = False) -> int:
-    """Serve the demo and fuzz it; schemathesis's exit status."""
+    """Serve the demo and fuzz it; the worst of the two runs' exit statuses."""
     instance = Path(tempfile.mkdtemp(prefix="coopilote-fuzz-"))
     app, project_id, secret = _prepare(instance, who)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    config = instance / "schemathesis.toml"
-    config.write_text(
-        f'headers = {{ Authorization = "Bearer {secret}" }}\n'
-        f'[parameters]\n"path.project_id" = {project_id}\n'
-    )
+    url = f"http://127.0.0.1:{server.port}/api/v1/openapi.json"
+    header = f'headers = {{ Authorization = "Bearer {secret}" }}\n'
+    fixed = f'[parameters]\n"path.project_id" = {project_id}\n'
+    try:
+        statuses = [
+            _st(instance / "positive.toml", header + fixed, url, "positive", max_examples),
+            _st(instance / "negative.toml", header, url, "negative", max_examples),
+        ]
+        return max(statuses)
+    finally:
+        server.shutdown()
+        if not keep:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+def _st(config: Path, text: str, url: str, mode: str, max_examples: int) -> int:
+    config.write_text(text)
     command = [
         str(Path(sys.executable).with_name("st")),
         "--config-file",
         str(config),
         "run",
-        f"http://127.0.0.1:{server.port}/api/v1/openapi.json",
+        url,
+        "--mode",
+        mode,
         "--phases",
         "examples,coverage,fuzzing,stateful",
         "--checks",
         "all",
         "--exclude-checks",
         ",".join(EXCLUDED),
+        "--exclude-operation-id",
+        "api_revoke_token",
         "--max-examples",
         str(max_examples),
         "--seed",
         "1",
         "--no-color",
     ]
-    try:
-        return subprocess.call(command, cwd=instance)
-    finally:
-        server.shutdown()
-        if not keep:
-            shutil.rmtree(instance, ignore_errors=True)
+    if mode == "negative":  # GET /me takes nothing that could be made invalid
+        command += ["--exclude-operation-id", "api_me"]
+    print(f"--- schemathesis, {mode} input", flush=True)
+    return subprocess.call(command, cwd=config.parent)
 
 
 def main() -> None:

@@ -84,7 +84,16 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 class _DbInt(IntegerConverter):
-    """``<int:id>`` up to a 32-bit INTEGER: a larger id is a 404, not a database overflow."""
+    """``<int:id>`` up to a 32-bit INTEGER: a larger id is a 404, not a database overflow.
+
+    The bound is in the pattern itself, so that such a path matches no rule at all: checked
+    after the match (``max``), werkzeug answered 405 to the methods of the rule it had
+    matched before converting (``DELETE /tasks/2147483648`` beside ``GET /tasks/<id>``)."""
+
+    regex = (
+        r"(?:\d{1,9}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}"
+        r"|21474[0-7]\d{4}|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])"
+    )
 
     def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)

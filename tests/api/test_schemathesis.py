@@ -71,3 +71,14 @@ def test_fuzz_as_funder(app, fuzz_world):
 @pytest.mark.parametrize("who", ["coordinator", "funder"])
 def test_fuzz_long(app, fuzz_world, who):
     _fuzz(app, fuzz_world, who, 300)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["claire", "pierre"])
+def test_every_phase_over_http(who):
+    """``scripts/api_fuzz.py``: the schemathesis CLI, every phase (stateful included), valid
+    then invalid input, against the demo served over HTTP: 0 server errors, 0 responses
+    outside the document, every invalid request refused."""
+    from scripts.api_fuzz import run
+
+    assert run(max_examples=30, who=who) == 0

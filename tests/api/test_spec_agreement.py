@@ -25,6 +25,25 @@ def test_an_empty_choice_in_a_filter_is_refused(roles_project, api_for):
         assert r.status_code == 400, url
         assert set(r.json["error"]["fields"]) & {"status", "kind"}, r.json
     assert api.get(f"/api/v1/projects/{project.id}/funding/lines?status=granted").status_code == 200
+    for url in (  # a control character alone is removed by the input guard: empty, refused
+        f"/api/v1/projects/{project.id}/board/tasks?limit=%17",
+        f"/api/v1/projects/{project.id}/board/tasks?archived=",
+        f"/api/v1/projects/{project.id}/board/tasks?column_id=",
+    ):
+        r = api.get(url)
+        assert r.status_code == 400 and r.json["error"]["fields"], url
+    assert api.get(f"/api/v1/projects/{project.id}/activity?type=").status_code == 200
+
+
+def test_an_id_beyond_32_bits_is_not_found_whatever_the_method(roles_project, api_for):
+    project, people = roles_project
+    api = api_for(people["coordinator"])
+    url = f"/api/v1/projects/{project.id}/board/tasks/{2**31}"
+    for method in ("GET", "PATCH", "DELETE"):
+        r = api.call(method, url, json={}, headers={"If-Match": "*"})
+        assert r.status_code == 404 and r.json["error"]["code"] == 404, method
+    wrong = api.call("PUT", f"/api/v1/projects/{project.id}/board/tasks")
+    assert wrong.status_code == 405 and set(wrong.headers["Allow"].split(", ")) >= {"GET", "POST"}
 
 
 def test_a_deleted_comment_matches_its_schema(roles_project, api_for):
@@ -107,3 +126,14 @@ def test_a_required_text_is_never_blank_even_in_a_partial_update(roles_project, 
     doc = api.client.get("/api/v1/openapi.json").json
     assert doc["components"]["schemas"]["ProjectUpdate"]["properties"]["name"]["minLength"] == 1
     assert "required" not in doc["components"]["schemas"]["ProjectUpdate"]
+
+
+def test_a_control_character_in_a_query_is_refused_not_removed(roles_project, api_for):
+    project, people = roles_project
+    api = api_for(people["director"])
+    base = f"/api/v1/projects/{project.id}/activity"
+    for raw in ("%00", "a%01b", "%1b"):
+        r = api.get(f"{base}?type={raw}")
+        assert r.status_code == 400 and "type" in r.json["error"]["fields"], raw
+    long = api.get(f"{base}?type={'x' * 40}%01")  # 41 characters sent: over the 40 allowed
+    assert long.status_code == 400

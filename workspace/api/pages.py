@@ -14,7 +14,7 @@ import marshmallow as ma
 from flask import request
 from flask_babel import gettext as _
 
-from workspace.api.schemas import MAX_ID, ApiSchema, Bool, Choice, Int, Listing, Text
+from workspace.api.schemas import MAX_ID, ApiSchema, Bool, Int, Listing, Text
 from workspace.extensions import db
 
 DEFAULT_LIMIT = 50
@@ -23,7 +23,8 @@ MAX_LIMIT = 100
 
 class QuerySchema(ApiSchema):
     """Filters of a list: query-string values are text, turned into the fields' types
-    first; an empty value is no filter, but an empty choice is refused (as documented)."""
+    first; an empty free text is no filter, any other empty value (a choice, a number, a
+    boolean) is refused, as the document says."""
 
     output = False
 
@@ -35,7 +36,7 @@ class QuerySchema(ApiSchema):
         out = {}
         for key in data:
             field, raw = self.fields.get(key), data[key]
-            if field is None or (raw == "" and not isinstance(field, Choice)):
+            if field is None or (raw == "" and isinstance(field, Text)):
                 continue
             if isinstance(field, Int) and raw.isdigit() and len(raw) <= 10:
                 raw = int(raw)

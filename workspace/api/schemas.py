@@ -78,11 +78,11 @@ class Text(ApiField, ma.fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             self.fail()
+        if self.max_length and len(value) > self.max_length:  # as sent, as documented
+            self.fail(_("%(max)d caractères au plus.", max=self.max_length))
         value = value.strip()
         if self.not_blank and not value:
             self.fail(MESSAGES["required"])
-        if self.max_length and len(value) > self.max_length:
-            self.fail(_("%(max)d caractères au plus.", max=self.max_length))
         if has_control_characters(value):  # NUL, ESC… (tab and line breaks are text)
             self.fail(_("Caractère non permis."))
         return value

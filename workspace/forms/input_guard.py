@@ -11,9 +11,10 @@ Before any view runs, in the query string, the form fields and the upload names,
 replaced with U+FFFD, the Unicode replacement character (as browsers do with undecodable
 bytes), and the other C0 controls are removed: the request then goes through the usual
 validation (a TOTP code with a NUL is refused next to its field; a task title keeps the rest of
-its text), nothing fails in the database and nothing else is lost. JSON bodies are refused
-field by field by the API's own parser instead (``workspace.api.schemas``: « Caractère non
-permis. »). Exporters pass old data through :func:`xml_safe`.
+its text), nothing fails in the database and nothing else is lost. The API's JSON bodies and
+query strings are refused field by field by its own schemas instead
+(``workspace.api.schemas``: « Caractère non permis. »). Exporters pass old data through
+:func:`xml_safe`.
 """
 
 from __future__ import annotations
@@ -58,8 +59,10 @@ def _cleaned(pairs) -> ImmutableMultiDict | None:
 
 def clean_control_characters() -> None:
     """Rewrite ``request.args`` and ``request.form`` (and upload names) without NUL or other
-    C0 controls."""
-    args = _cleaned(request.args)
+    C0 controls. The API's query strings are left as sent: its schemas refuse a control
+    character next to the parameter (400), as they do in JSON bodies, rather than read a
+    shorter value than the one the client sent and the document bounds."""
+    args = None if request.path.startswith("/api/") else _cleaned(request.args)
     if args is not None:
         request.args = args
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):

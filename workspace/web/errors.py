@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workspace.extensions import db, htmx
 
@@ -68,7 +68,10 @@ def _http_error(exc: HTTPException):
             return "", 401, {"HX-Redirect": target}
         return redirect(target)
     description = exc.description if code in (400, 403, 409, 422) and _custom(exc) else None
-    return error_response(code, description)
+    response = make_response(error_response(code, description))
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)  # RFC 9110 asks for it
+    return response
 
 
 def _custom(exc: HTTPException) -> bool:

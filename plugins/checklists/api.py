@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from workspace.api.base import ApiBlueprint, get_or_404, refused
-from workspace.api.pages import CursorArgs, page
+from workspace.api.base import ApiBlueprint, refused
+from workspace.api.pages import CursorArgs
 from workspace.api.schemas import ApiSchema, Choice, Day, Int, Moment, Text, body_of
-from workspace.extensions import db
 from workspace.models import Area
 
 from . import operations as ops
@@ -43,45 +42,40 @@ class ItemFilters(CursorArgs):
     status = Choice(Status)
 
 
-@api_bp.operation(
+def _area(stmt, args, **url):
+    if "area" not in args:
+        return stmt
+    return stmt.join(Section, Section.id == Item.section_id).where(Section.area == args["area"])
+
+
+api_bp.listing(
     "/items",
+    Item,
+    ChecklistItemSchema,
     permission="checklists.view",
-    response=ChecklistItemSchema,
-    many=True,
-    query=ItemFilters,
+    summary="Checklist items",
+    endpoint="items",
+    filters=ItemFilters,
+    where=_area,
 )
-def items(args, project_id: int):
-    """Checklist items"""
-    stmt = db.select(Item).filter_by(project_id=project_id)
-    if "area" in args:
-        stmt = stmt.join(Section, Section.id == Item.section_id).where(Section.area == args["area"])
-    if "status" in args:
-        stmt = stmt.where(Item.status == args["status"])
-    return page(stmt, Item.id, args)
-
-
-@api_bp.operation(
+api_bp.read(
     "/items/<int:item_id>",
+    Item,
+    ChecklistItemSchema,
     permission="checklists.view",
-    response=ChecklistItemSchema,
+    summary="One checklist item",
+    endpoint="get_item",
 )
-def get_item(project_id: int, item_id: int):
-    """One checklist item"""
-    return get_or_404(Item, item_id, project_id)
 
 
-@api_bp.operation(
+@api_bp.update(
     "/items/<int:item_id>",
-    "PATCH",
+    Item,
+    ChecklistItemSchema,
     permission="checklists.edit",
     body=body_of(ChecklistItemSchema, "Update"),
-    response=ChecklistItemSchema,
 )
-def update_item(data, project_id: int, item_id: int):
+def update_item(data, current: Item):
     """Change an item's status (non_applicable needs a justification)"""
-    current = get_or_404(Item, item_id, project_id)
-    api_bp.check_etag(current, ChecklistItemSchema)
     with refused(ops.ChecklistError, field="justification"):
         ops.set_status(current, current_user, data["status"], data.get("justification", ""))
-    db.session.commit()
-    return current

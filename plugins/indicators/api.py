@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace.api.base import ApiBlueprint, get_or_404, invalid
+from workspace.api.crud import children_of
 from workspace.api.errors import ApiError
-from workspace.api.pages import CursorArgs, page
-from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Moment, Text, body_of
+from workspace.api.pages import CursorArgs
+from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Moment, Text
 from workspace.extensions import db
 from workspace.models import Area
 
@@ -91,49 +92,38 @@ def _value(ind: Indicator, raw: str):
         invalid({"value": str(exc)})
 
 
-@api_bp.operation(
+api_bp.listing(
     "/indicators",
+    Indicator,
+    IndicatorSchema,
     permission="indicators.view",
-    response=IndicatorSchema,
-    many=True,
-    query=IndicatorFilters,
+    summary="Indicators",
+    endpoint="indicators",
+    filters=IndicatorFilters,
 )
-def indicators(args, project_id: int):
-    """Indicators"""
-    stmt = db.select(Indicator).filter_by(project_id=project_id)
-    if "area" in args:
-        stmt = stmt.where(Indicator.area == args["area"])
-    return page(stmt, Indicator.id, args)
-
-
-@api_bp.operation(
-    "/indicators/<int:indicator_id>", permission="indicators.view", response=IndicatorSchema
-)
-def indicator(project_id: int, indicator_id: int):
-    """One indicator"""
-    return get_or_404(Indicator, indicator_id, project_id)
-
-
-@api_bp.operation(
-    "/indicators/<int:indicator_id>/measurements",
+api_bp.read(
+    "/indicators/<int:indicator_id>",
+    Indicator,
+    IndicatorSchema,
     permission="indicators.view",
-    response=MeasurementSchema,
-    many=True,
+    summary="One indicator",
+    endpoint="indicator",
 )
-def measurements(args, project_id: int, indicator_id: int):
-    """Measurements"""
-    get_or_404(Indicator, indicator_id, project_id)
-    stmt = db.select(Measurement).filter_by(indicator_id=indicator_id)
-    return page(stmt, Measurement.id, args)
-
-
-@api_bp.operation(
+api_bp.listing(
     "/indicators/<int:indicator_id>/measurements",
-    "POST",
+    Measurement,
+    MeasurementSchema,
+    permission="indicators.view",
+    summary="Measurements",
+    endpoint="measurements",
+    where=children_of(Indicator, "indicator_id", Measurement.indicator_id),
+)
+
+
+@api_bp.create(
+    "/indicators/<int:indicator_id>/measurements",
+    MeasurementSchema,
     permission="indicators.edit",
-    body=body_of(MeasurementSchema, "Create"),
-    response=MeasurementSchema,
-    status=201,
 )
 def add_measurement(data, project_id: int, indicator_id: int):
     """Record the value of a period"""
@@ -144,7 +134,7 @@ def add_measurement(data, project_id: int, indicator_id: int):
     except ValueError as exc:
         invalid({"period": str(exc)})
     try:
-        m = ops.add_measurement(
+        return ops.add_measurement(
             ind,
             current_user,
             period=period,
@@ -156,42 +146,33 @@ def add_measurement(data, project_id: int, indicator_id: int):
     except ops.DuplicatePeriod:
         db.session.rollback()
         raise ApiError(409, _("Une mesure existe déjà pour cette période.")) from None
-    db.session.commit()
-    return m
 
 
-def _measurement(project_id: int, indicator_id: int, measurement_id: int):
+def _measurement(project_id: int, indicator_id: int, measurement_id: int) -> Measurement:
     ind = get_or_404(Indicator, indicator_id, project_id)
     m = db.session.get(Measurement, measurement_id)
     if m is None or m.indicator_id != ind.id:
         raise ApiError(404)
-    return ind, m
+    return m
 
 
-@api_bp.operation(
-    "/indicators/<int:indicator_id>/measurements/<int:measurement_id>",
+ONE_MEASUREMENT = "/indicators/<int:indicator_id>/measurements/<int:measurement_id>"
+api_bp.read(
+    ONE_MEASUREMENT,
+    _measurement,
+    MeasurementSchema,
     permission="indicators.view",
-    response=MeasurementSchema,
+    summary="One measurement",
+    endpoint="measurement",
 )
-def measurement(project_id: int, indicator_id: int, measurement_id: int):
-    """One measurement"""
-    return _measurement(project_id, indicator_id, measurement_id)[1]
 
 
-@api_bp.operation(
-    "/indicators/<int:indicator_id>/measurements/<int:measurement_id>",
-    "PATCH",
-    permission="indicators.edit",
-    body=body_of(MeasurementSchema, "Update", partial=True),
-    response=MeasurementSchema,
-)
-def update_measurement(data, project_id: int, indicator_id: int, measurement_id: int):
+@api_bp.update(ONE_MEASUREMENT, _measurement, MeasurementSchema, permission="indicators.edit")
+def update_measurement(data, m: Measurement):
     """Correct a measurement (it is examined again)"""
-    ind, m = _measurement(project_id, indicator_id, measurement_id)
-    api_bp.check_etag(m, MeasurementSchema)
     if "period" in data and data["period"] != m.period:
         invalid({"period": _("La période d'une mesure ne se change pas.")})
-    value = _value(ind, data["value"]) if "value" in data else m.value
+    value = _value(m.indicator, data["value"]) if "value" in data else m.value
     ops.update_measurement(
         m,
         current_user,
@@ -200,30 +181,21 @@ def update_measurement(data, project_id: int, indicator_id: int, measurement_id:
         comment=data.get("comment", m.comment),
         evidence_note=data.get("evidence_note", m.evidence_note),
     )
-    db.session.commit()
-    return m
 
 
-@api_bp.operation(
+api_bp.listing(
     "/indicators/<int:indicator_id>/reviews",
+    Review,
+    IndicatorReviewSchema,
     permission="indicators.view",
-    response=IndicatorReviewSchema,
-    many=True,
+    summary="Reviews of an indicator",
+    endpoint="reviews",
+    where=children_of(Indicator, "indicator_id", Review.indicator_id),
 )
-def reviews(args, project_id: int, indicator_id: int):
-    """Reviews of an indicator"""
-    get_or_404(Indicator, indicator_id, project_id)
-    stmt = db.select(Review).filter_by(indicator_id=indicator_id)
-    return page(stmt, Review.id, args)
 
 
-@api_bp.operation(
-    "/indicators/<int:indicator_id>/reviews",
-    "POST",
-    permission="indicators.review",
-    body=body_of(IndicatorReviewSchema, "Create"),
-    response=IndicatorReviewSchema,
-    status=201,
+@api_bp.create(
+    "/indicators/<int:indicator_id>/reviews", IndicatorReviewSchema, permission="indicators.review"
 )
 def add_review(data, project_id: int, indicator_id: int):
     """Accept, question or reject (evaluators)"""
@@ -238,6 +210,4 @@ def add_review(data, project_id: int, indicator_id: int):
         invalid({"text": _("Écrivez la question posée aux directions.")})
     if data["decision"] == Decision.REJECTED and not text:
         invalid({"text": _("Indiquez le motif du rejet.")})
-    row = ops.review(ind, current_user, data["decision"], text, measurement=target)
-    db.session.commit()
-    return row
+    return ops.review(ind, current_user, data["decision"], text, measurement=target)

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace.api.base import ApiBlueprint, get_or_404, invalid
+from workspace.api.crud import children_of
 from workspace.api.errors import ApiError
-from workspace.api.pages import CursorArgs, page
+from workspace.api.pages import CursorArgs
 from workspace.api.schemas import ApiSchema, Bool, Choice, Day, Int, Moment, Text, body
 from workspace.extensions import db
 from workspace.models import Area, Stage
@@ -65,42 +66,32 @@ Message = body(
 )
 
 
-@api_bp.operation(
+api_bp.listing(
     "/milestones",
+    Milestone,
+    MilestoneSchema,
     permission="milestones.view",
-    response=MilestoneSchema,
-    many=True,
-    query=MilestoneFilters,
+    summary="Milestones",
+    endpoint="milestones",
+    filters=MilestoneFilters,
 )
-def milestones(args, project_id: int):
-    """Milestones"""
-    stmt = db.select(Milestone).filter_by(project_id=project_id)
-    if "status" in args:
-        stmt = stmt.where(Milestone.status == args["status"])
-    return page(stmt, Milestone.id, args)
-
-
-@api_bp.operation(
+api_bp.read(
     "/milestones/<int:milestone_id>",
+    Milestone,
+    MilestoneSchema,
     permission="milestones.view",
-    response=MilestoneSchema,
+    summary="One milestone",
+    endpoint="milestone",
 )
-def milestone(project_id: int, milestone_id: int):
-    """One milestone"""
-    return get_or_404(Milestone, milestone_id, project_id)
-
-
-@api_bp.operation(
+api_bp.listing(
     "/milestones/<int:milestone_id>/reviews",
+    MilestoneReview,
+    MilestoneReviewSchema,
     permission="milestones.view",
-    response=MilestoneReviewSchema,
-    many=True,
+    summary="History of a milestone's reviews",
+    endpoint="reviews",
+    where=children_of(Milestone, "milestone_id", MilestoneReview.milestone_id),
 )
-def reviews(args, project_id: int, milestone_id: int):
-    """History of a milestone's reviews"""
-    get_or_404(Milestone, milestone_id, project_id)
-    stmt = db.select(MilestoneReview).filter_by(milestone_id=milestone_id)
-    return page(stmt, MilestoneReview.id, args)
 
 
 def _step(project_id: int, milestone_id: int, action: str, step, text: str):

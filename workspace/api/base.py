@@ -40,6 +40,7 @@ from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.utils import resolve_schema_instance
 from webargs.flaskparser import FlaskParser
 
+from workspace.api.crud import CrudMixin, get_or_404
 from workspace.api.errors import ApiError
 from workspace.api.pages import CursorArgs, page_of
 from workspace.api.schemas import MAX_ID, ApiSchema
@@ -92,8 +93,9 @@ class NotModified(ApiError):
         return response
 
 
-class ApiBlueprint(Blueprint):
-    """A smorest blueprint of the API: ``tag`` groups its operations in the document."""
+class ApiBlueprint(CrudMixin, Blueprint):
+    """A smorest blueprint of the API: ``tag`` groups its operations in the document; the
+    usual operations come from :class:`~workspace.api.crud.CrudMixin`."""
 
     ARGUMENTS_PARSER = ApiParser()
 
@@ -225,9 +227,4 @@ def check_write_scope() -> None:
         raise ApiError(403, _("Ce jeton est en lecture seule : il ne permet pas de modifier."))
 
 
-def get_or_404(model, object_id: int, project_id: int | None = None):
-    """The row of this project, or 404 (another project's row is not found here)."""
-    obj = db.session.get(model, object_id) if object_id <= MAX_ID else None
-    if obj is None or (project_id is not None and obj.project_id != project_id):
-        raise ApiError(404)
-    return obj
+__all__ = ["ApiBlueprint", "get_or_404", "invalid", "refused", "requires"]

@@ -6,14 +6,17 @@ Lines are checked by the same rules as the pages (``operations.create_line`` /
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace.api.base import ApiBlueprint, get_or_404, invalid
+from workspace.api.crud import children_of
 from workspace.api.errors import ApiError
-from workspace.api.pages import CursorArgs, page
-from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Moment, Text, body_of
+from workspace.api.pages import CursorArgs
+from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Moment, Text
 from workspace.extensions import db
 from workspace.models import Organisation
 
@@ -60,11 +63,16 @@ class LineFilters(CursorArgs):
     kind = Choice(Kind)
 
 
-def _rule_errors(exc: ops.RuleBroken):
-    db.session.rollback()
-    errors = exc.errors if isinstance(exc.errors, dict) else {}
-    message = _("Certaines informations sont invalides.") if errors else str(exc)
-    raise ApiError(400, message, {k: str(v) for k, v in errors.items()}) from None
+@contextmanager
+def refused_rules():
+    """A broken funding rule as a 400 with a message per field (nothing kept)."""
+    try:
+        yield
+    except ops.RuleBroken as exc:
+        db.session.rollback()
+        errors = exc.errors if isinstance(exc.errors, dict) else {}
+        message = _("Certaines informations sont invalides.") if errors else str(exc)
+        raise ApiError(400, message, {k: str(v) for k, v in errors.items()}) from None
 
 
 def _check_funder(data: dict) -> None:
@@ -72,95 +80,60 @@ def _check_funder(data: dict) -> None:
         invalid({"funder_id": _("Organisation inconnue.")})
 
 
-@api_bp.operation(
+api_bp.listing(
     "/lines",
+    FundingLine,
+    FundingLineSchema,
     permission="funding.view",
-    response=FundingLineSchema,
-    many=True,
-    query=LineFilters,
+    summary="Funding lines",
+    endpoint="lines",
+    filters=LineFilters,
 )
-def lines(args, project_id: int):
-    """Funding lines"""
-    stmt = db.select(FundingLine).filter_by(project_id=project_id)
-    for name in ("status", "kind"):
-        if name in args:
-            stmt = stmt.where(getattr(FundingLine, name) == args[name])
-    return page(stmt, FundingLine.id, args)
-
-
-@api_bp.operation("/lines/<int:line_id>", permission="funding.view", response=FundingLineSchema)
-def line(project_id: int, line_id: int):
-    """One funding line"""
-    return get_or_404(FundingLine, line_id, project_id)
-
-
-@api_bp.operation(
-    "/lines",
-    "POST",
-    permission="funding.edit",
-    body=body_of(FundingLineSchema, "Create"),
-    response=FundingLineSchema,
-    status=201,
+api_bp.read(
+    "/lines/<int:line_id>",
+    FundingLine,
+    FundingLineSchema,
+    permission="funding.view",
+    summary="One funding line",
+    endpoint="line",
 )
+
+
+@api_bp.create("/lines", FundingLineSchema, permission="funding.edit")
 def create_line(data, project_id: int):
     """Add a funding line (start-up aid rules apply)"""
     _check_funder(data)
-    try:
-        new = ops.create_line(g.project, current_user, **data)
-    except ops.RuleBroken as exc:
-        _rule_errors(exc)
-    db.session.commit()
-    return new
+    with refused_rules():
+        return ops.create_line(g.project, current_user, **data)
 
 
-@api_bp.operation(
-    "/lines/<int:line_id>",
-    "PATCH",
-    permission="funding.edit",
-    body=body_of(FundingLineSchema, "Update", partial=True),
-    response=FundingLineSchema,
-)
-def update_line(data, project_id: int, line_id: int):
+@api_bp.update("/lines/<int:line_id>", FundingLine, FundingLineSchema, permission="funding.edit")
+def update_line(data, current: FundingLine):
     """Edit a funding line or change its status"""
-    current = get_or_404(FundingLine, line_id, project_id)
-    api_bp.check_etag(current, FundingLineSchema)
     _check_funder(data)
     values = {name: getattr(current, name) for name in ops.LINE_FIELDS}
     values.update(data)
-    try:
+    with refused_rules():
         ops.update_line(current, current_user, **values)
-    except ops.RuleBroken as exc:
-        _rule_errors(exc)
-    db.session.commit()
-    return current
 
 
-@api_bp.operation(
+api_bp.listing(
     "/lines/<int:line_id>/expenses",
+    FundingExpense,
+    FundingExpenseSchema,
     permission="funding.view",
-    response=FundingExpenseSchema,
-    many=True,
+    summary="Expenses of a funding line",
+    endpoint="expenses",
+    where=children_of(FundingLine, "line_id", FundingExpense.line_id),
 )
-def expenses(args, project_id: int, line_id: int):
-    """Expenses of a funding line"""
-    get_or_404(FundingLine, line_id, project_id)
-    stmt = db.select(FundingExpense).filter_by(line_id=line_id)
-    return page(stmt, FundingExpense.id, args)
 
 
-@api_bp.operation(
-    "/lines/<int:line_id>/expenses",
-    "POST",
-    permission="funding.edit",
-    body=body_of(FundingExpenseSchema, "Create"),
-    response=FundingExpenseSchema,
-    status=201,
-)
+@api_bp.create("/lines/<int:line_id>/expenses", FundingExpenseSchema, permission="funding.edit")
 def create_expense(data, project_id: int, line_id: int):
     """Record an expense"""
     current = get_or_404(FundingLine, line_id, project_id)
-    try:
-        expense = ops.add_expense(
+    with refused_rules():
+        return ops.add_expense(
             current,
             current_user,
             spent_on=data["spent_on"],
@@ -168,10 +141,6 @@ def create_expense(data, project_id: int, line_id: int):
             description=data.get("description", ""),
             amount=data["amount"],
         )
-    except ops.RuleBroken as exc:
-        _rule_errors(exc)
-    db.session.commit()
-    return expense
 
 
 @api_bp.operation(

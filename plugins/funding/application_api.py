@@ -20,13 +20,12 @@ from flask_login import current_user
 
 from workspace.api.base import get_or_404, invalid
 from workspace.api.errors import ApiError
-from workspace.api.pages import page, page_of_list
+from workspace.api.pages import page_of_list
 from workspace.api.schemas import Amount, ApiSchema, Choice, Day, Int, Mapping, Moment, Text, body
 from workspace.extensions import db
 
 from . import application_ops
-from . import operations as ops
-from .api import _rule_errors, api_bp
+from .api import api_bp, refused_rules
 from .application_queries import applications_of
 from .applications import CRITERIA, ApplicationStatus, FundingApplication
 from .calls import FundingCall, manages, visible
@@ -86,34 +85,26 @@ Decision = body(
 )
 
 
-@api_bp.operation(
-    "/applications", permission="funding.view", response=FundingApplicationSchema, many=True
-)
-def applications(args, project_id: int):
-    """The project's applications to calls"""
-    stmt = db.select(FundingApplication).filter_by(project_id=project_id)
-    return page(stmt, FundingApplication.id, args)
-
-
-@api_bp.operation(
+api_bp.listing(
     "/applications",
-    "POST",
-    permission="funding.apply",
-    body=ApplicationCreate,
-    response=FundingApplicationSchema,
-    status=201,
+    FundingApplication,
+    FundingApplicationSchema,
+    permission="funding.view",
+    summary="The project's applications to calls",
+    endpoint="applications",
+)
+
+
+@api_bp.create(
+    "/applications", FundingApplicationSchema, permission="funding.apply", body=ApplicationCreate
 )
 def create_application(data, project_id: int):
     """Apply to a call with the project's start-up aid line (the coordination)"""
     call = db.session.get(FundingCall, data["call_id"])
     if call is None or not visible(current_user, call, date.today()):
         invalid({"call_id": _("Appel inconnu.")})
-    try:
-        new = application_ops.submit(call, g.project, current_user, date.today())
-    except ops.RuleBroken as exc:
-        _rule_errors(exc)
-    db.session.commit()
-    return new
+    with refused_rules():
+        return application_ops.submit(call, g.project, current_user, date.today())
 
 
 def _managed_call(call_id: int) -> FundingCall:
@@ -145,14 +136,14 @@ def call_applications(args, call_id: int):
     return page_of_list(applications_of(call.id), args, lambda a: a.id)
 
 
-@site_api.operation(
+site_api.read(
     "/calls/<int:call_id>/applications/<int:application_id>",
+    _managed_application,
+    FundingApplicationInstructedSchema,
     permission=None,
-    response=FundingApplicationInstructedSchema,
+    summary="One application to a call, with its ETag for the decision (the call's funder staff)",
+    endpoint="call_application",
 )
-def call_application(call_id: int, application_id: int):
-    """One application to a call, with its ETag for the decision (the call's funder staff)"""
-    return _managed_application(call_id, application_id)
 
 
 @site_api.operation(
@@ -167,7 +158,7 @@ def decide_application(data, call_id: int, application_id: int):
     """Record the committee's decision on an application (the call's funder staff)"""
     application = _managed_application(call_id, application_id)
     site_api.check_etag(application, FundingApplicationInstructedSchema)
-    try:
+    with refused_rules():
         application_ops.decide(
             application,
             current_user,
@@ -177,8 +168,6 @@ def decide_application(data, call_id: int, application_id: int):
             reason=data.get("reason") or "",
             deadline=data.get("deadline"),
         )
-    except ops.RuleBroken as exc:
-        _rule_errors(exc)
     ask_letter(application, current_user)
     db.session.commit()
     return application

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from workspace.api.base import ApiBlueprint, get_or_404
-from workspace.api.pages import page
+from workspace.api.base import ApiBlueprint
 from workspace.api.schemas import ApiSchema, Choice, Int, Listing, Moment, Text
 from workspace.cache.memo import per_request
-from workspace.extensions import db
 
 from . import crdt, render
 from . import versions as v
@@ -90,27 +88,35 @@ class PlanVersionSchema(ApiSchema):
     )
 
 
-@api_bp.operation("/sections", permission="plan.view", response=PlanSectionSchema, many=True)
-def sections(args, project_id: int):
-    """Sections of the plan"""
-    stmt = db.select(PlanSection).filter_by(project_id=project_id)
-    return page(stmt, PlanSection.id, args)
-
-
-@api_bp.operation("/sections/<int:section_id>", permission="plan.view", response=PlanSectionSchema)
-def section(project_id: int, section_id: int):
-    """One section of the plan"""
-    return get_or_404(PlanSection, section_id, project_id)
-
-
-@api_bp.operation("/versions", permission="plan.view", response=PlanVersionSchema, many=True)
-def versions(args, project_id: int):
-    """Saved versions of the plan"""
-    stmt = db.select(PlanVersion).filter_by(project_id=project_id)
-    return page(stmt, PlanVersion.id, args)
-
-
-@api_bp.operation("/versions/<int:version_id>", permission="plan.view", response=PlanVersionSchema)
-def version(project_id: int, version_id: int):
-    """One saved version of the plan"""
-    return get_or_404(PlanVersion, version_id, project_id)
+api_bp.listing(
+    "/sections",
+    PlanSection,
+    PlanSectionSchema,
+    permission="plan.view",
+    summary="Sections of the plan",
+    endpoint="sections",
+)
+api_bp.read(
+    "/sections/<int:section_id>",
+    PlanSection,
+    PlanSectionSchema,
+    permission="plan.view",
+    summary="One section of the plan",
+    endpoint="section",
+)
+api_bp.listing(
+    "/versions",
+    PlanVersion,
+    PlanVersionSchema,
+    permission="plan.view",
+    summary="Saved versions of the plan",
+    endpoint="versions",
+)
+api_bp.read(
+    "/versions/<int:version_id>",
+    PlanVersion,
+    PlanVersionSchema,
+    permission="plan.view",
+    summary="One saved version of the plan",
+    endpoint="version",
+)

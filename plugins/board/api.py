@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from workspace.api.base import ApiBlueprint, get_or_404, invalid, refused
 from workspace.api.errors import ApiError
-from workspace.api.pages import CursorArgs, page
+from workspace.api.pages import CursorArgs
 from workspace.api.schemas import (
     ApiSchema,
     Bool,
@@ -24,7 +24,6 @@ from workspace.api.schemas import (
     Moment,
     Text,
     body,
-    body_of,
     files_field,
 )
 from workspace.extensions import db
@@ -81,28 +80,26 @@ TaskMove = body(
 # --- tasks ------------------------------------------------------------------------------------
 
 
-@api_bp.operation(
-    "/tasks", permission="board.view", response=TaskSchema, many=True, query=TaskFilters
-)
-def tasks(args, project_id: int):
-    """Tasks, filtered"""
-    stmt = (
-        db.select(Task)
-        .filter_by(project_id=project_id, archived=args.get("archived", False), deleted_at=None)
-        .options(selectinload(Task.assignees), selectinload(Task.labels), selectinload(Task.files))
+def _tasks(stmt, args, **url):
+    """Not in the trash, open unless asked; their people, labels and files in three queries."""
+    stmt = stmt.filter_by(archived=args.get("archived", False), deleted_at=None).options(
+        selectinload(Task.assignees), selectinload(Task.labels), selectinload(Task.files)
     )
-    for name in ("column_id", "area", "milestone_id"):
-        if name in args:
-            stmt = stmt.where(getattr(Task, name) == args[name])
     if "assignee_id" in args:
         stmt = stmt.where(Task.assignees.any(User.id == args["assignee_id"]))
-    return page(stmt, Task.id, args)
+    return stmt
 
 
-@api_bp.operation("/tasks/<int:task_id>", permission="board.view", response=TaskSchema)
-def task(project_id: int, task_id: int):
-    """One task"""
-    return _task(task_id, project_id)
+api_bp.listing(
+    "/tasks",
+    Task,
+    TaskSchema,
+    permission="board.view",
+    summary="Tasks, filtered",
+    endpoint="tasks",
+    filters=TaskFilters,
+    where=_tasks,
+)
 
 
 def _column(project_id: int, column_id: int) -> BoardColumn:
@@ -112,12 +109,22 @@ def _column(project_id: int, column_id: int) -> BoardColumn:
     return col
 
 
-def _task(task_id: int, project_id: int) -> Task:
+def _task(project_id: int, task_id: int) -> Task:
     """The task of this project, 404 if it is another project's or in the trash."""
     task = get_or_404(Task, task_id, project_id)
     if task.deleted_at is not None:
         raise ApiError(404)
     return task
+
+
+api_bp.read(
+    "/tasks/<int:task_id>",
+    _task,
+    TaskSchema,
+    permission="board.view",
+    summary="One task",
+    endpoint="task",
+)
 
 
 def _fields(project, data: dict, current: Task | None = None) -> dict:
@@ -161,14 +168,7 @@ def _fields(project, data: dict, current: Task | None = None) -> dict:
     return out
 
 
-@api_bp.operation(
-    "/tasks",
-    "POST",
-    permission="board.edit",
-    body=body_of(TaskSchema, "Create"),
-    response=TaskSchema,
-    status=201,
-)
+@api_bp.create("/tasks", TaskSchema, permission="board.edit")
 def create_task(data, project_id: int):
     """Create a task at the end of a column"""
     project = g.project
@@ -176,28 +176,16 @@ def create_task(data, project_id: int):
     fields = _fields(project, data)
     title = fields.pop("title")
     with refused(ops.BoardError):
-        new = ops.create_task(project, current_user, col, title=title, **fields)
-    db.session.commit()
-    return new
+        return ops.create_task(project, current_user, col, title=title, **fields)
 
 
-@api_bp.operation(
-    "/tasks/<int:task_id>",
-    "PATCH",
-    permission="board.edit",
-    body=body_of(TaskSchema, "Update", partial=True),
-    response=TaskSchema,
-)
-def update_task(data, project_id: int, task_id: int):
+@api_bp.update("/tasks/<int:task_id>", _task, TaskSchema, permission="board.edit")
+def update_task(data, current: Task):
     """Edit a task (not its place: see move)"""
-    current = _task(task_id, project_id)
-    api_bp.check_etag(current, TaskSchema)
     if "column_id" in data and data["column_id"] != current.column_id:
         invalid({"column_id": _("Pour changer de colonne, utilisez l'action « move ».")})
     with refused(ops.BoardError):
-        ops.update_task(current, current_user, **_fields(g.project, data, current))
-    db.session.commit()
-    return current
+        ops.update_task(current, current_user, **_fields(current.project, data, current))
 
 
 @api_bp.operation(
@@ -209,7 +197,7 @@ def update_task(data, project_id: int, task_id: int):
 )
 def move_task(data, project_id: int, task_id: int):
     """Move a task to a column and position (WIP limit: 409 unless confirm)"""
-    current = _task(task_id, project_id)
+    current = _task(project_id, task_id)
     col = _column(project_id, data["column_id"])
     position = data.get("position")
     with refused(ops.BoardError), refused(ops.WipExceeded, 409):  # the inner one first
@@ -221,7 +209,7 @@ def move_task(data, project_id: int, task_id: int):
 
 
 def _state(project_id: int, task_id: int, action, archived_before: bool):
-    current = _task(task_id, project_id)
+    current = _task(project_id, task_id)
     if current.archived != archived_before:
         msg = (
             _("Cette tâche est déjà archivée.")
@@ -253,5 +241,5 @@ def restore_task(project_id: int, task_id: int):
 @api_bp.operation("/tasks/<int:task_id>", "DELETE", permission="board.manage", status=204)
 def delete_task(project_id: int, task_id: int):
     """Delete a task for good (coordinators)"""
-    ops.delete_task(_task(task_id, project_id), current_user)
+    ops.delete_task(_task(project_id, task_id), current_user)
     db.session.commit()

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from workspace.api.base import get_or_404, refused
 from workspace.api.pages import page
-from workspace.api.schemas import ApiSchema, Bool, Int, Text, body_of
+from workspace.api.schemas import ApiSchema, Bool, Int, Text
 from workspace.extensions import db
 
 from . import operations as ops
@@ -37,40 +37,29 @@ def columns(args, project_id: int):
     return page(db.select(BoardColumn).filter_by(project_id=project_id), BoardColumn.id, args)
 
 
-@api_bp.operation(
-    "/columns",
-    "POST",
-    permission="board.manage",
-    body=body_of(BoardColumnSchema, "Create"),
-    response=BoardColumnSchema,
-    status=201,
-)
+@api_bp.create("/columns", BoardColumnSchema, permission="board.manage")
 def create_column(data, project_id: int):
     """Add a column (coordinators)"""
-    column = setup.add_column(
+    return setup.add_column(
         g.project, current_user, data["name"], data.get("wip_limit"), data.get("done", False)
     )
-    db.session.commit()
-    return column
 
 
-@api_bp.operation("/columns/<int:column_id>", permission="board.view", response=BoardColumnSchema)
-def column(project_id: int, column_id: int):
-    """One column"""
-    return get_or_404(BoardColumn, column_id, project_id)
-
-
-@api_bp.operation(
+api_bp.read(
     "/columns/<int:column_id>",
-    "PATCH",
-    permission="board.manage",
-    body=body_of(BoardColumnSchema, "Update", partial=True),
-    response=BoardColumnSchema,
+    BoardColumn,
+    BoardColumnSchema,
+    permission="board.view",
+    summary="One column",
+    endpoint="column",
 )
-def update_column(data, project_id: int, column_id: int):
+
+
+@api_bp.update(
+    "/columns/<int:column_id>", BoardColumn, BoardColumnSchema, permission="board.manage"
+)
+def update_column(data, col: BoardColumn):
     """Rename a column, change its WIP limit (coordinators)"""
-    col = get_or_404(BoardColumn, column_id, project_id)
-    api_bp.check_etag(col, BoardColumnSchema)
     setup.update_column(
         col,
         current_user,
@@ -78,8 +67,6 @@ def update_column(data, project_id: int, column_id: int):
         data.get("wip_limit", col.wip_limit),
         data.get("done", col.done),
     )
-    db.session.commit()
-    return col
 
 
 @api_bp.operation("/columns/<int:column_id>", "DELETE", permission="board.manage", status=204)

@@ -10,10 +10,10 @@ from flask import g
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workspace.api.base import ApiBlueprint, invalid
+from workspace.api.base import ApiBlueprint, get_or_404, invalid
 from workspace.api.errors import ApiError
-from workspace.api.pages import CursorArgs, page
-from workspace.api.schemas import ApiSchema, Int, Moment, Text, body, body_of, files_field
+from workspace.api.pages import CursorArgs
+from workspace.api.schemas import ApiSchema, Int, Moment, Text, body, files_field
 from workspace.extensions import db
 
 from . import operations as ops
@@ -49,49 +49,40 @@ CommentEdit = body("CommentEdit", {"body": Text(required=True, max_length=MAX_BO
 
 
 def _mine(project_id: int, comment_id: int) -> Comment:
-    comment = db.session.get(Comment, comment_id)
-    if comment is None or comment.project_id != project_id:
-        raise ApiError(404)
+    comment = get_or_404(Comment, comment_id, project_id)
     if ops.resolve(g.project, current_user, comment.object_type, comment.object_id) is None:
         raise ApiError(404)
     return comment
 
 
-@api_bp.operation(
-    "/comments",
-    permission="comments.view",
-    response=CommentSchema,
-    many=True,
-    query=ThreadFilters,
-)
-def comments(args, project_id: int):
-    """The comments on one object (object_type and object_id are required)"""
+def _thread(stmt, args, project_id: int):
+    """The comments of the object named by the query, if the caller may see it."""
     if ops.resolve(g.project, current_user, args["object_type"], args["object_id"]) is None:
         raise ApiError(404)
-    stmt = db.select(Comment).filter_by(
-        project_id=project_id, object_type=args["object_type"], object_id=args["object_id"]
-    )
-    return page(stmt, Comment.id, args)
+    return stmt  # object_type and object_id are columns: compared by the listing
 
 
-@api_bp.operation(
-    "/comments/<int:comment_id>",
-    permission="comments.view",
-    response=CommentSchema,
-)
-def comment(project_id: int, comment_id: int):
-    """One comment"""
-    return _mine(project_id, comment_id)
-
-
-@api_bp.operation(
+api_bp.listing(
     "/comments",
-    "POST",
-    permission="comments.post",
-    body=body_of(CommentSchema, "Create"),
-    response=CommentSchema,
-    status=201,
+    Comment,
+    CommentSchema,
+    permission="comments.view",
+    summary="The comments on one object (object_type and object_id are required)",
+    endpoint="comments",
+    filters=ThreadFilters,
+    where=_thread,
 )
+api_bp.read(
+    "/comments/<int:comment_id>",
+    _mine,
+    CommentSchema,
+    permission="comments.view",
+    summary="One comment",
+    endpoint="comment",
+)
+
+
+@api_bp.create("/comments", CommentSchema, permission="comments.post")
 def post_comment(data, project_id: int):
     """Comment on an object (mentions notify)"""
     try:
@@ -109,32 +100,26 @@ def post_comment(data, project_id: int):
     except LookupError:
         db.session.rollback()
         raise ApiError(404) from None
-    db.session.commit()
     return new
 
 
-@api_bp.operation(
-    "/comments/<int:comment_id>",
-    "PATCH",
-    permission="comments.post",
-    body=CommentEdit,
-    response=CommentSchema,
+@api_bp.update(
+    "/comments/<int:comment_id>", _mine, CommentSchema, permission="comments.post", body=CommentEdit
 )
-def edit_comment(data, project_id: int, comment_id: int):
+def edit_comment(data, current: Comment):
     """Edit one's own comment"""
-    current = _mine(project_id, comment_id)
-    api_bp.check_etag(current, CommentSchema)
     _change(ops.edit_comment, current, data["body"])
-    return current
 
 
 @api_bp.operation("/comments/<int:comment_id>", "DELETE", permission="comments.post", status=204)
 def delete_comment(project_id: int, comment_id: int):
     """Delete one's own comment (a tombstone stays)"""
     _change(ops.delete_comment, _mine(project_id, comment_id))
+    db.session.commit()
 
 
 def _change(action, comment: Comment, *args) -> None:
+    """``action`` on one's own comment; refused as the pages refuse it."""
     try:
         action(comment, current_user, *args)
     except PermissionError:
@@ -148,4 +133,3 @@ def _change(action, comment: Comment, *args) -> None:
     except ops.CommentError as exc:
         db.session.rollback()
         invalid({"body": str(exc)})
-    db.session.commit()

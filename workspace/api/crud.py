@@ -132,6 +132,7 @@ class CrudMixin:
         *,
         permission: str,
         body: type[ApiSchema] | None = None,
+        tag: str | None = None,
     ):
         """Decorator: POST ``rule`` with ``body`` (the schema's ``…Create`` by default); the
         view returns the new object, committed here and answered with 201."""
@@ -149,6 +150,7 @@ class CrudMixin:
                 body=body or body_of(schema, "Create"),
                 response=schema,
                 status=201,
+                tag=tag,
             )(_named(view, fn.__name__, fn.__doc__))
 
         return decorator
@@ -161,6 +163,7 @@ class CrudMixin:
         *,
         permission: str,
         body: type[ApiSchema] | None = None,
+        tag: str | None = None,
     ):
         """Decorator: PATCH ``rule`` with ``body`` (the schema's ``…Update`` by default,
         every field optional); the view gets the body and the object found, whose ETag
@@ -181,6 +184,7 @@ class CrudMixin:
                 permission=permission,
                 body=body or body_of(schema, "Update", partial=True),
                 response=schema,
+                tag=tag,
             )(_named(view, fn.__name__, fn.__doc__))
 
         return decorator

@@ -11,8 +11,8 @@ from workspace.api.base import get_or_404, invalid
 from workspace.api.blueprints import bp
 from workspace.api.errors import ApiError
 from workspace.api.models import ApiToken
-from workspace.api.pages import CursorArgs, page
-from workspace.api.schemas import ApiSchema, Bool, Choice, Day, Ids, Int, Moment, Text, body_of
+from workspace.api.pages import CursorArgs
+from workspace.api.schemas import ApiSchema, Bool, Choice, Day, Ids, Int, Moment, Text
 from workspace.extensions import db
 from workspace.models import (
     Activity,
@@ -123,121 +123,119 @@ def me():
     return current_user
 
 
-@bp.operation(
+def _mine(stmt, args):
+    return stmt.join(Membership, Membership.project_id == Project.id).where(
+        Membership.user_id == current_user.id
+    )
+
+
+bp.listing(
     "/projects",
+    Project,
+    ProjectSchema,
     permission=None,
-    response=ProjectSchema,
-    many=True,
-    query=ProjectFilters,
+    summary="My projects",
+    endpoint="projects",
+    filters=ProjectFilters,
+    where=_mine,
     tag="projects",
 )
-def projects(args):
-    """My projects"""
-    stmt = (
-        db.select(Project)
-        .join(Membership, Membership.project_id == Project.id)
-        .where(Membership.user_id == current_user.id)
-    )
-    if "archived" in args:
-        stmt = stmt.where(Project.archived.is_(args["archived"]))
-    return page(stmt, Project.id, args)
-
-
-@bp.operation(
-    "/projects/<int:project_id>", permission="project.view", response=ProjectSchema, tag="projects"
+bp.read(
+    "/projects/<int:project_id>",
+    lambda project_id: g.project,
+    ProjectSchema,
+    permission="project.view",
+    summary="One project",
+    endpoint="project",
+    tag="projects",
 )
-def project(project_id: int):
-    """One project"""
+
+
+def _open_project(project_id: int) -> Project:
+    if g.project.archived:
+        raise ApiError(403, _("Le projet est archivé : rouvrez-le pour le modifier."))
     return g.project
 
 
-@bp.operation(
+@bp.update(
     "/projects/<int:project_id>",
-    "PATCH",
+    _open_project,
+    ProjectSchema,
     permission="project.edit",
-    body=body_of(ProjectSchema, "Update", partial=True),
-    response=ProjectSchema,
     tag="projects",
 )
-def update_project(data, project_id: int):
+def update_project(data, project: Project):
     """Edit a project (coordinators)"""
-    project = g.project
-    if project.archived:
-        raise ApiError(403, _("Le projet est archivé : rouvrez-le pour le modifier."))
-    bp.check_etag(project, ProjectSchema)
     start = data.get("start_date", project.start_date)
     end = data.get("end_date", project.end_date)
     if start and end and end < start:
         invalid({"end_date": _("La fin prévue doit suivre la date de début.")})
     operations.update_project(project, current_user, **data)
-    db.session.commit()
-    return project
 
 
-@bp.operation(
+bp.listing(
     "/projects/<int:project_id>/members",
+    Membership,
+    MemberSchema,
     permission="members.view",
-    response=MemberSchema,
-    many=True,
+    summary="Members of a project",
+    endpoint="members",
     tag="projects",
 )
-def members(args, project_id: int):
-    """Members of a project"""
-    stmt = db.select(Membership).filter_by(project_id=project_id)
-    return page(stmt, Membership.id, args)
 
 
-@bp.operation(
+def _of_type(stmt, args, **url):
+    return stmt.where(Activity.object_type == args["type"]) if "type" in args else stmt
+
+
+bp.listing(
     "/projects/<int:project_id>/activity",
+    Activity,
+    ActivitySchema,
     permission="activity.view",
-    response=ActivitySchema,
-    many=True,
-    query=ActivityFilters,
+    summary="Activity log, newest first",
+    endpoint="activity",
+    filters=ActivityFilters,
+    where=_of_type,
+    descending=True,
     tag="projects",
 )
-def activity(args, project_id: int):
-    """Activity log, newest first"""
-    stmt = db.select(Activity).filter_by(project_id=project_id)
-    if "type" in args:
-        stmt = stmt.where(Activity.object_type == args["type"])
-    if "actor_id" in args:
-        stmt = stmt.where(Activity.actor_id == args["actor_id"])
-    return page(stmt, Activity.id, args, descending=True)
-
-
-@bp.operation(
+bp.listing(
     "/organisations",
+    Organisation,
+    OrganisationSchema,
     permission=None,
-    response=OrganisationSchema,
-    many=True,
-    query=OrganisationFilters,
+    summary="Organisations",
+    endpoint="organisations",
+    filters=OrganisationFilters,
     tag="organisations",
 )
-def organisations(args):
-    """Organisations"""
-    stmt = db.select(Organisation)
-    if "kind" in args:
-        stmt = stmt.where(Organisation.kind == args["kind"])
-    return page(stmt, Organisation.id, args)
-
-
-@bp.operation(
+bp.read(
     "/organisations/<int:organisation_id>",
+    Organisation,
+    OrganisationSchema,
     permission=None,
-    response=OrganisationSchema,
+    summary="One organisation",
+    endpoint="organisation",
     tag="organisations",
 )
-def organisation(organisation_id: int):
-    """One organisation"""
-    return get_or_404(Organisation, organisation_id)
 
 
-@bp.operation("/tokens", permission=None, response=TokenSchema, many=True, tag="tokens")
-def tokens(args):
-    """My personal access tokens (active ones)"""
-    stmt = db.select(ApiToken).filter_by(user_id=current_user.id, revoked_at=None)
-    stmt = stmt.where(ApiToken.expires_at.is_(None) | (ApiToken.expires_at > utcnow()))
-    return page(stmt, ApiToken.id, args)
+def _active_tokens(stmt, args):
+    stmt = stmt.filter_by(user_id=current_user.id, revoked_at=None)
+    return stmt.where(ApiToken.expires_at.is_(None) | (ApiToken.expires_at > utcnow()))
+
+
+bp.listing(
+    "/tokens",
+    ApiToken,
+    TokenSchema,
+    permission=None,
+    summary="My personal access tokens (active ones)",
+    endpoint="tokens",
+    where=_active_tokens,
+    tag="tokens",
+)
 
 
 @bp.operation("/tokens/<int:token_id>", "DELETE", permission=None, status=204, tag="tokens")

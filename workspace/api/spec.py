@@ -62,6 +62,7 @@ class Conventions(BasePlugin):
             for code in COMMON + (() if method == "get" else (409,)):
                 if code not in responses and str(code) not in responses:
                     responses[code] = http.HTTPStatus(code).name
+            operation["responses"] = dict(sorted(responses.items(), key=lambda r: str(r[0])))
 
     def schema_helper(self, name, definition, **kwargs):
         schema = kwargs.get("schema")

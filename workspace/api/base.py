@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from copy import deepcopy
 from functools import wraps
 
-from flask import abort, g, request
+from flask import Response, abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -86,8 +86,6 @@ class NotModified(ApiError):
         self.etag = etag
 
     def get_response(self, environ=None, scope=None):
-        from flask import Response
-
         response = Response(status=304)
         response.set_etag(self.etag)
         return response

@@ -1,11 +1,12 @@
 """Schemathesis over the whole API, every phase (examples, coverage, fuzzing, stateful).
 
-    python scripts/api_fuzz.py [--max-examples N] [--who claire|pierre] [--keep]
+    python scripts/api_fuzz.py [--max-examples N] [--who claire.martin|…] [--keep]
 
 Builds a fresh instance (SQLite, in a temporary folder) with the demo, makes a write token
-for a demo person (``claire``: the coordinator, who may change most things; ``pierre``: the
-funder, who may only read), serves the app on a free port of 127.0.0.1 and runs ``st run``
-against ``/api/v1/openapi.json`` twice, every phase each time:
+for a demo person (``claire.martin``, the coordinator, by default; ``julien.faure`` the
+adviser, ``nadia.lopez`` the evaluator, ``pierre.garnier`` the funder who may only read),
+serves the app on a free port of 127.0.0.1 and runs ``st run`` against
+``/api/v1/openapi.json`` twice, every phase each time:
 
 1. valid input (``--mode positive``) with the demo project's id as ``project_id``, so that
    calls reach the resources and the stateful phase chains them (a task created, read,
@@ -45,7 +46,11 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 EXCLUDED = ("positive_data_acceptance", "use_after_free", "missing_required_header")
-PEOPLE = {"claire": "claire.martin@demo.coopilote.fr", "pierre": "pierre.garnier@demo.coopilote.fr"}
+#: The demo's people by first name: coordinator, adviser, evaluator, funder.
+PEOPLE = {
+    name: f"{name}@demo.coopilote.fr"
+    for name in ("claire.martin", "julien.faure", "nadia.lopez", "pierre.garnier")
+}
 
 
 def _prepare(instance: Path, who: str) -> tuple[object, int, str]:
@@ -70,7 +75,7 @@ def _prepare(instance: Path, who: str) -> tuple[object, int, str]:
     return app, project_id, secret
 
 
-def run(max_examples: int = 20, who: str = "claire", keep: bool = False) -> int:
+def run(max_examples: int = 20, who: str = "claire.martin", keep: bool = False) -> int:
     """Serve the demo and fuzz it; the worst of the two runs' exit statuses."""
     instance = Path(tempfile.mkdtemp(prefix="coopilote-fuzz-"))
     app, project_id, secret = _prepare(instance, who)
@@ -124,7 +129,7 @@ def _st(config: Path, text: str, url: str, mode: str, max_examples: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--max-examples", type=int, default=20)
-    parser.add_argument("--who", choices=sorted(PEOPLE), default="claire")
+    parser.add_argument("--who", choices=sorted(PEOPLE), default="claire.martin")
     parser.add_argument("--keep", action="store_true", help="keep the instance folder")
     args = parser.parse_args()
     sys.exit(run(args.max_examples, args.who, args.keep))

@@ -19,7 +19,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app
-from flask_smorest import Blueprint as SmorestBlueprint
 from markupsafe import Markup
 
 from workspace.permissions import Permission, register
@@ -171,6 +170,8 @@ def discover(app: Flask) -> list[Plugin]:
 
 def check(plugins: list[Plugin]) -> None:
     """Refuse name clashes and contract violations with a clear message."""
+    from workspace.api.base import ApiBlueprint  # the API imports the plugins' contract
+
     seen: set[str] = set()
     perms: set[str] = set()
     for p in plugins:
@@ -188,7 +189,7 @@ def check(plugins: list[Plugin]) -> None:
                 raise PluginError(f"permission {perm.name!r} declared twice")
             perms.add(perm.name)
         for api_bp, _prefix in api_blueprints(p):  # registered by workspace.api.init_api
-            if not isinstance(api_bp, SmorestBlueprint):
+            if not isinstance(api_bp, ApiBlueprint):
                 raise PluginError(
                     f"plugin {p.name}: its API blueprint must be a workspace.api.base.ApiBlueprint"
                 )

@@ -138,3 +138,13 @@ def test_loader_rejects_a_blueprint_named_otherwise():
     bp = Blueprint("other", "coop_tiny")
     with pytest.raises(PluginError, match="must be named 'tiny'"):
         check([_plugin("tiny", blueprint=bp)])
+
+
+def test_loader_rejects_an_api_that_is_not_an_api_blueprint():
+    from workspace.api.base import ApiBlueprint
+
+    with pytest.raises(PluginError, match=r"must be a workspace\.api\.base\.ApiBlueprint"):
+        check([_plugin("tiny", api=Blueprint("tiny_api", "coop_tiny"))])
+    with pytest.raises(PluginError, match=r"must be a workspace\.api\.base\.ApiBlueprint"):
+        check([_plugin("tiny", site_api=Blueprint("tiny_site_api", "coop_tiny"))])
+    check([_plugin("tiny", api=ApiBlueprint("tiny_api", "coop_tiny", tag="tiny"))])

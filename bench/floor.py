@@ -35,6 +35,29 @@ QUERY = text(
     """
 )
 
+API_TASKS_SQL = """
+    SELECT t.id, t.column_id, t.position, t.title, t.description, t.area, t.organisation_id,
+           t.priority, t.start_date, t.due_date, t.milestone_id, t.archived, t.version,
+           t.created_at, t.updated_at,
+           (SELECT GROUP_CONCAT(ta.user_id) FROM board_task_assignee ta
+            WHERE ta.task_id = t.id) AS assignee_ids,
+           (SELECT GROUP_CONCAT(tl.label_id) FROM board_task_label tl
+            WHERE tl.task_id = t.id) AS label_ids
+    FROM board_task t
+    WHERE t.project_id = :project AND NOT t.archived AND t.deleted_at IS NULL
+    ORDER BY t.id LIMIT 100
+    """
+
+
+def _api_tasks_query(postgres: bool):
+    """GROUP_CONCAT on SQLite, string_agg on PostgreSQL."""
+    sql = API_TASKS_SQL
+    if postgres:
+        sql = sql.replace("GROUP_CONCAT(ta.user_id)", "string_agg(ta.user_id::text, ',')")
+        sql = sql.replace("GROUP_CONCAT(tl.label_id)", "string_agg(tl.label_id::text, ',')")
+    return text(sql)
+
+
 PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Tableau</title>
 </head><body><main><h1>Tableau</h1><ul>
 {% for r in rows %}<li class="card" id="task-{{ r.id }}">
@@ -49,12 +72,29 @@ def create_floor(url: str, project: int = 1) -> Flask:
     app = Flask(__name__)
     engine = create_engine(url, pool_size=10, max_overflow=20) if "postgresql" in url else None
     engine = engine or create_engine(url)
+    api_tasks_query = _api_tasks_query("postgresql" in url)
 
     @app.get("/floor")
     def floor():
         with engine.connect() as conn:
             rows = conn.execute(QUERY, {"project": project, "rows": ROWS}).all()
         return render_template_string(PAGE, rows=rows)
+
+    @app.get("/floor/api/tasks")
+    def api_tasks():
+        """The API's page of tasks as bare JSON: 100 task rows with their assignees' and
+        labels' ids, the fields the API's Task lists (no files, no permission, no ETag)."""
+        with engine.connect() as conn:
+            rows = conn.execute(api_tasks_query, {"project": project}).mappings().all()
+        data = [
+            {
+                **{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()},
+                "assignee_ids": [int(i) for i in (r["assignee_ids"] or "").split(",") if i],
+                "label_ids": [int(i) for i in (r["label_ids"] or "").split(",") if i],
+            }
+            for r in rows
+        ]
+        return {"data": data, "next_cursor": None}
 
     @app.get("/floor/thread/<object_type>/<int:object_id>")
     def thread(object_type: str, object_id: int):

@@ -109,13 +109,16 @@ def _wrk_ms(text: str) -> float:
     return float(number) * _WRK_UNITS[unit]
 
 
-def wrk(url: str, cookie: str | None, concurrency: int, seconds: float) -> Result:
+def wrk(url: str, cookie: str | None, concurrency: int, seconds: float, header: str = "") -> Result:
     """Load a GET page with wrk (a C load generator: the client costs the 2-core machine
-    almost nothing, unlike Python threads), with the member's session cookie."""
+    almost nothing, unlike Python threads), with the member's session cookie or ``header``
+    (``Authorization: Bearer …`` for the API)."""
     cmd = [WRK, "-t", str(min(concurrency, 2)), "-c", str(concurrency), "-d", f"{seconds:.0f}s"]
     cmd += ["--latency", "--timeout", "10s", url]
     if cookie:
         cmd += ["-H", f"Cookie: session={cookie}"]
+    if header:
+        cmd += ["-H", header]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     percent = dict(re.findall(r"^\s*(\d+)%\s+([\d.]+(?:us|ms|s|m))\s*$", out, re.M))
     if not {"50", "99"} <= percent.keys():

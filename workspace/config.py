@@ -43,6 +43,12 @@ SETTINGS = [
         "Redis URL: Socket.IO message queue, presence and rate limits across processes",
     ),
     Setting(
+        "WORKSPACE_API_RATE_LIMIT",
+        "API_RATE_LIMIT",
+        "600",
+        "API calls per minute per personal access token (beyond: 429 with Retry-After)",
+    ),
+    Setting(
         "WORKSPACE_JOBS_BACKEND",
         "JOBS_BACKEND",
         "",

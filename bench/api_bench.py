@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.run import database, machine, seeded, serve  # noqa: E402
+from bench.run import database, print_floor_report, seeded, serve, stop  # noqa: E402
 
 PORT = 5231
 
@@ -86,13 +86,8 @@ def main() -> None:
                 res = load.wrk(base + path, None, c, args.seconds, header)
                 rows.append((name, c, res, floor_res))
     finally:
-        for proc in (app, floor):
-            proc.terminate()
-            proc.wait(timeout=20)
-    kind = "PostgreSQL" if args.pg_url else "SQLite"
-    print("\n".join(machine()))
-    print(f"- database: {kind}; gunicorn -k gevent, one worker; 100 tasks: {size:.0f} kB\n")
-    load.print_floor_table(rows)
+        stop(app, floor)
+    print_floor_report(args.pg_url, f"100 tasks: {size:.0f} kB", rows)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.run import database, machine, seeded, serve  # noqa: E402
+from bench.run import database, print_floor_report, seeded, serve, stop  # noqa: E402
 
 PORT = 5221
 COMMENTS, REPLY_EVERY = 500, 5  # every 5th comment answers the one before
@@ -131,13 +131,8 @@ def main() -> None:
             rows.append(("500-comment discussion after a new comment", c, res, rows[-2][3]))
         size = len(session.get(base + pages[0][1]).content) / 1024
     finally:
-        for proc in (app, floor):
-            proc.terminate()
-            proc.wait(timeout=20)
-    kind = "PostgreSQL" if args.pg_url else "SQLite"
-    print("\n".join(machine()))
-    print(f"- database: {kind}; gunicorn -k gevent, one worker; discussion page {size:.0f} kB\n")
-    load.print_floor_table(rows)
+        stop(app, floor)
+    print_floor_report(args.pg_url, f"discussion page {size:.0f} kB", rows)
 
 
 if __name__ == "__main__":

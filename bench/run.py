@@ -103,6 +103,22 @@ def serve(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
     raise RuntimeError(f"{app} did not start on port {port}")
 
 
+def stop(*procs: subprocess.Popen) -> None:
+    """Stop the served processes (the app, its floor)."""
+    for proc in procs:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def print_floor_report(pg_url: str, detail: str, rows) -> None:
+    """The machine, the setup (``detail``: what was loaded) and the table beside the floor."""
+
+    kind = "PostgreSQL" if pg_url else "SQLite"
+    print("\n".join(machine()))
+    print(f"- database: {kind}; gunicorn -k gevent, one worker; {detail}\n")
+    load.print_floor_table(rows)
+
+
 def scenarios(data: dict, base: str) -> dict:
     p, tasks, cols = data["project"], data["tasks"], data["columns"]
     json_accept = {"Accept": "application/json"}

@@ -30,7 +30,6 @@ def init_api(app) -> None:
     from workspace.models import utcnow
     from workspace.plugins import api_blueprints
 
-    app.config.setdefault("API_RATE_LIMIT", 600)
     api = app.extensions["coopilote.api"] = make_api(app)
     api.register_blueprint(bp)
     app.register_blueprint(ui_bp)

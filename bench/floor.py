@@ -13,8 +13,11 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from flask import Flask, render_template_string
+from flask import Flask, render_template_string, request
 from sqlalchemy import bindparam, create_engine, text
+
+from bench.floor_pages import PAGE as FLOOR_PAGE
+from bench.floor_pages import compiled
 
 ROWS = 500
 
@@ -79,6 +82,16 @@ def create_floor(url: str, project: int = 1) -> Flask:
         with engine.connect() as conn:
             rows = conn.execute(QUERY, {"project": project, "rows": ROWS}).all()
         return render_template_string(PAGE, rows=rows)
+
+    floor_pages = compiled()
+
+    @app.get("/floor/page/<name>")
+    def page(name: str):
+        """A page's rows (bench/floor_pages.py) as bare tables."""
+        params = {"project": project, "user": request.args.get("user", 0, type=int)}
+        with engine.connect() as conn:
+            tables = [conn.execute(q, params).all() for q in floor_pages[name]]
+        return render_template_string(FLOOR_PAGE, name=name, tables=tables)
 
     @app.get("/floor/api/tasks")
     def api_tasks():

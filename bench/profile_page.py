@@ -40,6 +40,9 @@ def main() -> None:
     )
     parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
+    parser.add_argument(
+        "--cprofile", action="store_true", help="cProfile's functions by own time instead"
+    )
     args = parser.parse_args()
 
     from bench.seed import seed
@@ -74,6 +77,13 @@ def main() -> None:
 
     if args.no_profile:
         times = timed()
+    elif args.cprofile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        times = profiler.runcall(timed)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
     else:
         from pyinstrument import Profiler
 

@@ -100,7 +100,7 @@ class _DbInt(IntegerConverter):
 
 
 def _init_extensions(app: Flask) -> None:
-    from workspace.web.i18n import select_locale, translation_dirs
+    from workspace.web.i18n import install_translations, select_locale, translation_dirs
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -108,6 +108,7 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_dirs())
     babel.init_app(app, locale_selector=select_locale)
+    install_translations(app, babel)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -54,3 +54,30 @@ def test_the_core_s_words_win_and_contexts_keep_their_own(app):
         assert pgettext("report: who accompanies the project", "Accompagnement") == "Adviser"
         assert pgettext("indicator status", "en retard") == "off track"
         assert gettext("en retard") == "overdue"  # a task's
+
+
+def test_remembered_translations_follow_the_locale(app):
+    """The translations remembered for a request (workspace.web.i18n.RequestDomain) change
+    with the locale: ``force_locale`` for one recipient's mail, ``refresh`` after a person
+    changes language, in Python and in templates alike."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext, refresh
+
+    template = (
+        "{{ _('Enregistrer') }} "
+        "{{ ngettext('%(num)d notification non lue', '%(num)d notifications non lues', 2) }}"
+    )
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert gettext("Enregistrer") == "Enregistrer"
+        assert render_template_string(template) == "Enregistrer 2 notifications non lues"
+        with force_locale("en"):
+            assert gettext("Enregistrer") == "Save"
+            assert render_template_string(template) == "Save 2 unread notifications"
+        assert gettext("Enregistrer") == "Enregistrer"
+        from flask import session
+
+        session["lang"] = "en"
+        assert gettext("Enregistrer") == "Enregistrer"  # the request's locale is kept…
+        refresh()
+        assert gettext("Enregistrer") == "Save"  # …until it is looked up again
+        assert render_template_string(template) == "Save 2 unread notifications"

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workspace.cache import fragments
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
 from workspace.models import Area, Organisation
-from workspace.permissions import requires
+from workspace.permissions import can, requires
 from workspace.plugins import call_hook
 from workspace.web.feedback import toast
 
@@ -36,14 +38,28 @@ def get_indicator(project_id: int, indicator_id: int) -> Indicator:
 @bp.route("/")
 @requires("indicators.view")
 def index(project_id: int):
+    """The list; its body (status counts, filter, table with sparklines) is reused while the
+    project's data is unchanged (workspace/cache/fragments.py), keyed by the domain filter,
+    the right to add indicators (the empty state's link) and the day (a target date passes)."""
     area = request.args.get("area", "")
+    area = area if area in {a.value for a in Area} else ""
+    can_edit = can(current_user, g.project, "indicators.edit")
+    body = fragments.cached(
+        "indicators",
+        project_id,
+        (area, can_edit, date.today()),
+        lambda: _render_index_body(project_id, area),
+    )
+    return render_template("indicators/index.html", body=body, st=st)
+
+
+def _render_index_body(project_id: int, area: str) -> str:
     rows = queries.rows(project_id)
-    shown = [r for r in rows if not area or r.indicator.area == area]
     return render_template(
-        "indicators/index.html",
-        rows=shown,
+        "indicators/_index_body.html",
+        rows=[r for r in rows if not area or r.indicator.area == area],
         counts=queries.counts(rows),
-        area=area if area in {a.value for a in Area} else "",
+        area=area,
         st=st,
         fmt=format_value,
         plabel=period_label,

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from workspace.cache import fragments
 from workspace.extensions import db
@@ -187,8 +188,30 @@ def delete(project_id: int, indicator_id: int):
 @bp.route("/<int:indicator_id>")
 @requires("indicators.view")
 def detail(project_id: int, indicator_id: int):
-    ind = get_indicator(project_id, indicator_id)
-    return render_template("indicators/detail.html", **detail_context(ind))
+    return render_detail(get_indicator(project_id, indicator_id))
+
+
+def render_detail(ind: Indicator, ctx: dict | None = None):
+    """The detail page. Its body (definition, chart, measurements with their reviews and
+    forms) is reused while the project's data is unchanged, keyed by the viewer's rights —
+    unless ``ctx`` (``detail_context``) carries a refused form to show again. The indicator's
+    own discussion stays outside: it shows the viewer's own comments."""
+    if ctx is None:
+        rights = tuple(can(current_user, g.project, p) for p in DETAIL_RIGHTS)
+        body = fragments.cached(
+            "indicator",
+            ind.project_id,
+            (ind.id, rights),
+            lambda: render_template("indicators/_detail_body.html", **detail_context(ind)),
+        )
+    else:
+        body = Markup(render_template("indicators/_detail_body.html", **ctx))  # noqa: S704
+    has_chart = "<canvas data-chart" in body  # the chart's scripts, only when there is one
+    return render_template("indicators/detail.html", indicator=ind, body=body, has_chart=has_chart)
+
+
+#: What the detail page's body shows differently from one viewer to another.
+DETAIL_RIGHTS = ("indicators.edit", "indicators.review", "comments.view")
 
 
 def detail_context(ind: Indicator, form=None, errors=None, typed=None) -> dict:

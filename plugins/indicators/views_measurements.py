@@ -16,7 +16,7 @@ from . import operations
 from .forms import AnswerForm, MeasurementEditForm, MeasurementForm, OverrideForm, ReviewForm
 from .models import Measurement, Review
 from .values import format_value, parse_period, parse_value, period_example
-from .views import bp, detail_context, get_indicator
+from .views import bp, detail_context, get_indicator, render_detail
 
 requires_edit = requires("indicators.edit")
 requires_review = requires("indicators.review")
@@ -90,8 +90,7 @@ def add_measurement(project_id: int, indicator_id: int):
             toast(_("Mesure enregistrée."))
             return redirect(url_for(".detail", project_id=project_id, indicator_id=ind.id))
     db.session.rollback()
-    ctx = detail_context(ind, form=form)
-    return render_template("indicators/detail.html", **ctx), 400
+    return render_detail(ind, detail_context(ind, form=form)), 400
 
 
 @bp.route("/<int:indicator_id>/measurements/<int:measurement_id>/edit", methods=["GET", "POST"])
@@ -201,13 +200,12 @@ def _rerender(ind, m, key: str, form):
     if key == "status":
         ctx = detail_context(ind)
         ctx["override_form"] = form
-        return render_template("indicators/detail.html", **ctx), 400
+        return render_detail(ind, ctx), 400
     if htmx and m is not None:
         return render_template(
             "indicators/_measurement.html", m=m, **detail_context(ind, errors=errors, typed=typed)
         ), 400
-    ctx = detail_context(ind, errors=errors, typed=typed)
-    return render_template("indicators/detail.html", **ctx), 400
+    return render_detail(ind, detail_context(ind, errors=errors, typed=typed)), 400
 
 
 @bp.route("/<int:indicator_id>/review", methods=["POST"])

@@ -32,6 +32,8 @@ CHANGES = {
     ),
     "indicator deleted": lambda p, pe, ind, m: operations.delete_indicator(ind, pe["director"]),
 }
+#: Changes the detail page of the indicator does not show (another one added; it is gone).
+OTHER_PAGES = ("indicator added", "indicator deleted")
 
 
 @pytest.mark.parametrize("name", list(CHANGES))
@@ -55,3 +57,30 @@ def test_filter_and_rights_are_part_of_the_key(setup, login_as):
     library = f"/projects/{project.id}/indicators/library"
     assert library in page(director, empty)
     assert library not in page(funder, empty)
+
+
+@pytest.mark.parametrize("name", [n for n in CHANGES if n not in OTHER_PAGES])
+@pytest.mark.parametrize("who", ["director", "evaluator", "funder"])
+def test_after_any_change_the_cached_detail_is_the_fresh_detail(setup, login_as, app, name, who):
+    project, people, ind, m = setup
+    client = login_as(people[who])
+    path = f"/projects/{project.id}/indicators/{ind.id}"
+    assert_cache_follows(app, client, path, lambda: CHANGES[name](project, people, ind, m))
+
+
+def test_the_detail_s_forms_and_discussion_are_the_viewer_s(setup, login_as):
+    """Rights are part of the key; the indicator's discussion (own comments) is not cached."""
+    from plugins.comments import operations as comments
+
+    project, people, ind, m = setup
+    path = f"/projects/{project.id}/indicators/{ind.id}"
+    evaluator, funder = login_as(people["evaluator"]), login_as(people["funder"])
+    review = f"/indicators/{ind.id}/measurements/{m.id}/review"
+    assert review in page(evaluator, path)
+    assert review not in page(funder, path)
+    assert "<canvas data-chart" in page(funder, path) and "chart.umd" in page(funder, path)
+    comments.post_comment(project, people["evaluator"], "indicator", ind.id, "Source à préciser")
+    from workspace.extensions import db
+
+    db.session.commit()
+    assert "Source à préciser" in page(funder, path)

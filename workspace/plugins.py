@@ -53,6 +53,10 @@ class Widget:
     permission: str
     order: int = 50
     size: str = "normal"  # "normal" or "wide"
+    #: True when the card shows the viewer something beyond what their roles allow (their
+    #: own tasks, say): it is then rendered on every view instead of reused while the
+    #: project's data is unchanged (plugins/dashboard/views.py).
+    personal: bool = False
 
 
 @dataclass

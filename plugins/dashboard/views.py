@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template
 from flask_babel import format_date
 from flask_login import current_user
 from markupsafe import Markup
 
+from workspace.cache import fragments
 from workspace.extensions import db
 from workspace.permissions import can, requires
 from workspace.plugins import widgets
@@ -36,15 +38,23 @@ def live_keys(widget) -> str:
 def render_card(widget, project) -> Card | None:
     """One widget rendered for the current user, or None when hidden or not allowed.
 
-    A failing widget shows a short message instead of breaking the whole dashboard.
+    A card is reused while the project's data is unchanged, keyed by the viewer's roles and
+    the day (workspace/cache/fragments.py) — unless the widget says it is ``personal``. A
+    failing widget shows a short message instead of breaking the whole dashboard (and that
+    message is not kept).
     """
     if not can(current_user, project, widget.permission):
         return None
     try:
-        data = widget.data(project, current_user)
-        if data is None:
+        if getattr(widget, "personal", False):
+            html = Markup(_card_html(widget, project))  # noqa: S704
+        else:
+            key = (fragments.rights_key(project), date.today())
+            html = fragments.cached(
+                "widget:" + widget.name, project.id, key, lambda: _card_html(widget, project)
+            )
+        if not html:
             return None
-        html = Markup(render_template(widget.template, project=project, ui=_ui(), **data))  # noqa: S704
     except Exception:  # a plugin's bug must not take the dashboard down
         current_app.logger.exception("dashboard widget %s failed", widget.name)
         if current_app.config.get("PROPAGATE_ERRORS_IN_TESTS"):
@@ -52,6 +62,14 @@ def render_card(widget, project) -> Card | None:
         db.session.rollback()
         html = Markup(render_template("dashboard/_broken.html"))  # noqa: S704
     return Card(widget.name, str(widget.title), widget.size, live_keys(widget), html)
+
+
+def _card_html(widget, project) -> str:
+    """The card's HTML; empty when the widget hides itself (its data is None)."""
+    data = widget.data(project, current_user)
+    if data is None:
+        return ""
+    return render_template(widget.template, project=project, ui=_ui(), **data)
 
 
 def _ui():

@@ -151,6 +151,16 @@ def reused(name: str, project_ids, key: tuple, compute: Callable, size: int = 10
     return found
 
 
+def rights_key(project) -> tuple[str, ...]:
+    """The viewer's roles in ``project``, for a fragment's key: with the project's archived
+    state (its data, in the revision), they decide every project permission ``can()`` gives."""
+    from flask_login import current_user
+
+    from workspace.permissions import roles_of
+
+    return tuple(sorted(roles_of(current_user, project)))
+
+
 @per_request  # a page reusing two kinds of values of the same projects reads them once
 def _stamps(ids: tuple[int, ...]) -> dict[int, tuple[int, int]]:
     return revisions.current_many(ids)

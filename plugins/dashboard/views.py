@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import Blueprint, abort, current_app, g, render_template
 from flask_babel import format_date
@@ -49,9 +48,8 @@ def render_card(widget, project) -> Card | None:
         if getattr(widget, "personal", False):
             html = Markup(_card_html(widget, project))  # noqa: S704
         else:
-            key = (fragments.rights_key(project), date.today())
-            html = fragments.cached(
-                "widget:" + widget.name, project.id, key, lambda: _card_html(widget, project)
+            html = fragments.page_body(
+                "widget:" + widget.name, project, lambda: _card_html(widget, project)
             )
         if not html:
             return None

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from workspace.cache import fragments
 from workspace.extensions import db, htmx
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
@@ -56,14 +57,23 @@ def _list_context(project) -> dict:
 @bp.route("/")
 @requires("milestones.view")
 def index(project_id: int):
-    return render_template("milestones/index.html", **_list_context(g.project))
+    return render_template("milestones/index.html", body=_list_html(g.project))
 
 
 @bp.route("/list")
 @requires("milestones.view")
 def list_fragment(project_id: int):
     """The timeline and the list, refetched live when any milestone changes."""
-    return render_template("milestones/_list.html", **_list_context(g.project))
+    return _list_html(g.project)
+
+
+def _list_html(project):
+    """The timeline and the list, reused while the project's data is unchanged."""
+    return fragments.page_body(
+        "milestones",
+        project,
+        lambda: render_template("milestones/_list.html", **_list_context(project)),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

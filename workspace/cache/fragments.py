@@ -28,6 +28,7 @@ import secrets
 import sys
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from threading import Event, Lock
 
 from flask import current_app, g
@@ -149,6 +150,13 @@ def reused(name: str, project_ids, key: tuple, compute: Callable, size: int = 10
                 cache.put((name, pid, locale, key), stamps[pid], fresh[pid], budget, size)
         found.update(fresh)
     return found
+
+
+def page_body(name: str, project, render: Callable[[], str], *key) -> Markup:
+    """A page's body (or a card) reused while the project's data is unchanged, for viewers
+    with the same roles, on the same day (« in 3 days », « late »); ``key``: anything else it
+    depends on (a filter, a tab)."""
+    return cached(name, project.id, (rights_key(project), date.today(), *key), render)
 
 
 def rights_key(project) -> tuple[str, ...]:

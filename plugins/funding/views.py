@@ -6,6 +6,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workspace.cache import fragments
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
@@ -38,31 +39,58 @@ def _lines(project_id: int) -> list[FundingLine]:
     )
 
 
-def _index_context(project) -> dict:
+def _lines_context(project) -> dict:
     lines = _lines(project.id)
     return {
         "project": project,
         "lines": lines,
         "summary": summary(lines),
-        "criteria": ops.criteria_of(project),
-        "agreement": rules.agreement_recorded(project),
-        "applications": project_applications(project.id),
-        "calls_to_apply": calls_to_apply(project, lines)
-        if can(current_user, project, "funding.apply")
-        else [],
     }
+
+
+def _lines_html(project):
+    """The lines and their summary, reused while the project's data is unchanged (the calls
+    below them are the funders' data: rendered on every view)."""
+    return fragments.page_body(
+        "funding",
+        project,
+        lambda: render_template("funding/_lines.html", **_lines_context(project)),
+    )
+
+
+def _criteria_html(project):
+    """The selection criteria and the aid's rules with the parties' agreement, reused the same
+    way."""
+    return fragments.page_body(
+        "funding-criteria",
+        project,
+        lambda: render_template(
+            "funding/_criteria.html",
+            project=project,
+            criteria=ops.criteria_of(project),
+            agreement=rules.agreement_recorded(project),
+        ),
+    )
 
 
 @bp.route("/")
 @requires("funding.view")
 def index(project_id: int):
-    return render_template("funding/index.html", **_index_context(g.project))
+    project = g.project
+    may_apply = can(current_user, project, "funding.apply")
+    return render_template(
+        "funding/index.html",
+        lines_html=_lines_html(project),
+        criteria_html=_criteria_html(project),
+        applications=project_applications(project.id),
+        calls_to_apply=calls_to_apply(project, _lines(project.id)) if may_apply else [],
+    )
 
 
 @bp.route("/list")
 @requires("funding.view")
 def list_fragment(project_id: int):
-    return render_template("funding/_lines.html", **_index_context(g.project))
+    return _lines_html(g.project)
 
 
 def _apply_rule_errors(form, exc: ops.RuleBroken) -> None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from workspace.cache import fragments
 from workspace.events import publish
 from workspace.extensions import db, htmx
 from workspace.forms.conflicts import check_version
@@ -70,9 +71,13 @@ def _page(error: str | None = None, status: int = 200, narrative_form=None):
 @bp.route("/reports/view")
 @requires("dashboard.view")
 def report_html(project_id: int):
-    """The printable report in the browser (print it or save it as PDF from there)."""
+    """The printable report in the browser (print it or save it as PDF from there); reused
+    while the project's data is unchanged, per period, for viewers with the same roles."""
     period = _period_or_400(request.args.get("period", periods.default_period()))
-    return reports.html(g.project, period, printable=True)
+    project = g.project
+    return fragments.page_body(
+        "report", project, lambda: reports.html(project, period, printable=True), period["key"]
+    )
 
 
 @bp.route("/reports/generate", methods=["POST"])

@@ -3,11 +3,12 @@ what a fresh render shows; roles are part of a card's key; a personal card is ne
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from tests.fragments import assert_cache_follows, page
+from tests.fragments import assert_cache_follows, page, same
 from tests.plugins.dashboard.conftest import add_indicators, milestone, task
 from workspace.cache import fragments
 from workspace.extensions import db
@@ -85,3 +86,13 @@ def test_a_personal_widget_is_rendered_on_every_view(dash, login_as, monkeypatch
     page(client, f"/projects/{project.id}/dashboard/")
     assert not any(s[0] == "widget:dashboard_members" for s in _card_slots())
     assert _card_slots(), "the other cards are kept"
+
+
+@pytest.mark.parametrize("name", ["indicator added", "milestone planned", "organisation renamed"])
+def test_the_cached_report_follows_the_data_and_its_period(dash, login_as, app, name):
+    project, people = dash
+    client = login_as(people["funder"])
+    path = f"/projects/{project.id}/dashboard/reports/view?period={date.today().year}"
+    assert_cache_follows(app, client, path, lambda: CHANGES[name](project, people))
+    other = page(client, path.replace(f"={date.today().year}", f"={date.today().year - 1}"))
+    assert same(other) != same(page(client, path)), "each period its own report"

@@ -11,6 +11,7 @@ pyinstrument profile of them. Not a test: for finding what dominates a page.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -83,7 +84,7 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         times = profiler.runcall(timed)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
     else:
         from pyinstrument import Profiler
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workspace import operations
+from workspace.cache import fragments
 from workspace.extensions import db, htmx
 from workspace.members.forms import InviteForm, MemberForm
 from workspace.models import Invitation, Membership, User, utcnow  # noqa: F401
@@ -39,11 +40,24 @@ def _pending(project) -> list[Invitation]:
     ).all()
 
 
+def _groups_html(project, manage: bool):
+    """The members by organisation (with their controls for coordinators), reused while the
+    project's data and the people's names are unchanged; per viewer (« vous »)."""
+    return fragments.page_body(
+        "members",
+        project,
+        lambda: render_template(
+            "members/_groups.html", project=project, groups=_grouped(project), manage=manage
+        ),
+        current_user.id,
+    )
+
+
 def _context(project, invite_form=None, error=None, sent=None) -> dict:
     manage = can(current_user, project, "members.manage")
     return {
         "project": project,
-        "groups": _grouped(project),
+        "groups_html": _groups_html(project, manage),
         "invitations": _pending(project) if manage else [],
         "manage": manage,
         "invite_form": invite_form or (InviteForm() if manage else None),

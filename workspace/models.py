@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -270,7 +271,12 @@ class Membership(IdMixin, TimestampMixin, db.Model):
     @property
     def roles(self) -> frozenset[str]:
         """The role names permissions are granted to (coordinator is a pseudo-role)."""
-        return frozenset({self.role, "coordinator"} if self.coordinator else {self.role})
+        return _roles(self.role, self.coordinator)
+
+
+@lru_cache(maxsize=32)  # a handful of roles; can() asks for them twenty times a page
+def _roles(role: str, coordinator: bool) -> frozenset[str]:
+    return frozenset({role, "coordinator"} if coordinator else {role})
 
 
 class Invitation(IdMixin, db.Model):

@@ -13,6 +13,7 @@ from functools import wraps
 
 from flask import abort, current_app, g
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from workspace.extensions import db
 
@@ -77,15 +78,21 @@ def membership_of(user, project):
     """The user's membership in the project, cached for the request (None if not a member)."""
     from workspace.models import Membership
 
-    if user is None or not getattr(user, "is_authenticated", False) or project is None:
+    if user is None or project is None:
+        return None
+    if isinstance(user, LocalProxy):  # current_user: resolve it once, not per attribute
+        user = user._get_current_object()
+    if not getattr(user, "is_authenticated", False):
         return None
     cache = g.setdefault("_memberships", {})
     key = (user.id, project.id)
-    if key not in cache:
-        cache[key] = db.session.scalar(
+    try:
+        return cache[key]
+    except KeyError:
+        found = cache[key] = db.session.scalar(
             db.select(Membership).filter_by(user_id=user.id, project_id=project.id)
         )
-    return cache[key]
+        return found
 
 
 def remember_membership(user, project, membership) -> None:

@@ -9,7 +9,7 @@ from flask import current_app
 from tests.fragments import assert_cache_follows, page
 from workspace import operations
 from workspace.extensions import db
-from workspace.models import Membership
+from workspace.models import Invitation, Membership
 
 
 def _membership(project, user) -> Membership:
@@ -61,3 +61,34 @@ def test_each_viewer_sees_themselves_and_their_controls(roles_project, login_as)
     assert 'name="role"' in coordinator and 'name="role"' not in director
     assert coordinator.count("(vous)") == director.count("(vous)") == 1
     assert coordinator.index("(vous)") != director.index("(vous)")
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_the_cached_overview_follows_members_and_people(roles_project, login_as, app, name):
+    project, people = roles_project
+    client = login_as(people["director"])
+    path = f"/projects/{project.id}/"
+    assert_cache_follows(app, client, path, lambda: CHANGES[name](project, people))
+
+
+def test_the_overview_counts_invitations_as_they_expire(roles_project, login_as):
+    from datetime import timedelta
+
+    from workspace.models import utcnow
+
+    project, people = roles_project
+    client = login_as(people["coordinator"])
+    with current_app.test_request_context():
+        invitation, _link = operations.invite(
+            project, people["coordinator"], "nouvelle@example.org", "director", False
+        )
+    db.session.commit()
+    assert "1 invitation en attente" in page(client, f"/projects/{project.id}/")
+    # Time passes: no project write (a Core update, unseen by the revisions).
+    db.session.execute(
+        db.update(Invitation)
+        .where(Invitation.id == invitation.id)
+        .values(expires_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    assert "invitation en attente" not in page(client, f"/projects/{project.id}/")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 from workspace import operations
+from workspace.cache import fragments
 from workspace.extensions import db, htmx
 from workspace.members.forms import ArchiveForm
 from workspace.models import Activity, Invitation, Membership, Organisation, Project, utcnow
@@ -103,9 +104,6 @@ def create():
 @requires("project.view")
 def overview(project_id: int):
     project = g.project
-    by_org: dict = {}
-    for m in sorted(project.memberships, key=lambda m: (m.user.organisation.name, m.user.name)):
-        by_org.setdefault(m.user.organisation, []).append(m)
     pending = db.session.scalar(
         db.select(db.func.count(Invitation.id)).where(
             Invitation.project_id == project.id,
@@ -114,8 +112,20 @@ def overview(project_id: int):
             Invitation.expires_at > utcnow(),
         )
     )
+    # The project and its members, reused while its data is unchanged (the count of pending
+    # invitations, which expire with time, is part of the key); plugins' cards stay live.
+    body = fragments.page_body(
+        "overview", project, lambda: _overview_body(project, pending), pending
+    )
+    return render_template("projects/overview.html", project=project, body=body)
+
+
+def _overview_body(project, pending: int) -> str:
+    by_org: dict = {}
+    for m in sorted(project.memberships, key=lambda m: (m.user.organisation.name, m.user.name)):
+        by_org.setdefault(m.user.organisation, []).append(m)
     return render_template(
-        "projects/overview.html", project=project, by_org=by_org, pending_invitations=pending
+        "projects/_overview_body.html", project=project, by_org=by_org, pending_invitations=pending
     )
 
 

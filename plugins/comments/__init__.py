@@ -69,11 +69,12 @@ def comment_counts(project, object_type):
 
 def topbar(project=None):
     """The notification bell (count of unread notifications) for the signed-in user."""
+    from workspace.cache.small import render_small
     from workspace.notifications.center import unread_count
 
     if not current_user.is_authenticated:
         return None
-    return render_template("notifications/_bell.html", unread=unread_count(current_user.id))
+    return render_small("notifications/_bell.html", unread=unread_count(current_user.id))
 
 
 def _on_load(app):

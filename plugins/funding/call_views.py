@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from workspace.cache.small import render_small
 from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
@@ -114,4 +115,4 @@ def edit(call_id: int):
 
 def user_menu(**_kw) -> str:
     """Hook ``user_menu``: the calls, in the menu under the person's name."""
-    return render_template("funding/_calls_menu.html")
+    return render_small("funding/_calls_menu.html")

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from workspace.cache.small import render_small
 from workspace.extensions import db
 from workspace.help.tour import TOURS, has_seen, mark_seen
 from workspace.permissions import membership_of
@@ -114,11 +115,10 @@ def _topbar(project=None, **_kw) -> str | None:
     page_name = role_page(current_user, project) if project is not None else "index"
     tour = page_name if page_name in TOURS else None
     show_tour = tour is not None and not has_seen(current_user, tour)
+    if not show_tour:  # the help link alone, the same for everyone with this role
+        return render_small("tour/_topbar.html", page_name=page_name, tour=None, steps=())
     return render_template(
-        "tour/_topbar.html",
-        help_url=url_for("help.page", code=_lang(), filename=f"{page_name}.md"),
-        tour=tour if show_tour else None,
-        steps=TOURS.get(tour, []) if show_tour else [],
+        "tour/_topbar.html", page_name=page_name, tour=tour, steps=TOURS.get(tour, [])
     )
 
 

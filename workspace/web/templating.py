@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import g, url_for
+from flask import g, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from workspace import plugins
 from workspace.cache import fragments
+from workspace.cache.small import render_small
 from workspace.forms.submissions import submission_field
 from workspace.models import Area, CooperationForm, Role, Stage, area_label
 from workspace.permissions import can, membership_of
@@ -49,6 +51,19 @@ def _switcher_projects() -> list:
     return [(pid, name, pattern.replace(sentinel, str(pid))) for pid, name in rows]
 
 
+def _project_nav() -> Markup:
+    """The project's side navigation: the same for everyone with the same roles on the same
+    page of the same project (its archived state closes the write tabs)."""
+    project = g.project
+    return render_small(
+        "_project_nav.html",
+        project_id=project.id,
+        roles=fragments.rights_key(project),
+        archived=project.archived,
+        here=request.endpoint,
+    )
+
+
 def _static(path: str) -> str:
     # Once per request and path: a page of 200 rows shows the same icon sprite 1 000 times.
     known = g.setdefault("static_urls", {})
@@ -79,6 +94,7 @@ def init_templating(app) -> None:
         lang=formats.current_lang,
         asset=_static,
         switcher_projects=_switcher_projects,
+        project_nav=_project_nav,
         csrf_token=fragments.csrf_token,
         submission_field=submission_field,
     )

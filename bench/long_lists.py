@@ -34,10 +34,34 @@ PORT = 5221
 COMMENTS, REPLY_EVERY = 500, 5  # every 5th comment answers the one before
 
 
+def comment_rows(db, project: int, authors: list[int]):
+    """500 comments on the project discussion (every 5th answers the one before), flushed
+    as they come (a reply needs its parent's id)."""
+    from plugins.comments.models import Comment
+
+    last = None
+    for n in range(COMMENTS):
+        reply = n % REPLY_EVERY == REPLY_EVERY - 1 and last is not None
+        text = f"Point d'étape n° {n} : la réunion des directeurs a validé le calendrier."
+        c = Comment(
+            project_id=project,
+            object_type="project",
+            object_id=project,
+            parent_id=last.id if reply else None,
+            author_id=authors[n % len(authors)],
+            body=text,
+            html=f"<p>{text}</p>",
+        )
+        db.session.add(c)
+        db.session.flush()
+        if not reply:
+            last = c
+        yield c
+
+
 def add_comments(env: dict, project: int) -> int:
     """500 comments on the project discussion; the id of the first indicator."""
     os.environ.update(env)
-    from plugins.comments.models import Comment
     from plugins.indicators.models import Indicator
     from workspace import create_app
     from workspace.extensions import db
@@ -48,23 +72,8 @@ def add_comments(env: dict, project: int) -> int:
         authors = list(
             db.session.scalars(db.select(Membership.user_id).filter_by(project_id=project))
         )
-        last = None
-        for n in range(COMMENTS):
-            reply = n % REPLY_EVERY == REPLY_EVERY - 1 and last is not None
-            text = f"Point d'étape n° {n} : la réunion des directeurs a validé le calendrier."
-            c = Comment(
-                project_id=project,
-                object_type="project",
-                object_id=project,
-                parent_id=last.id if reply else None,
-                author_id=authors[n % len(authors)],
-                body=text,
-                html=f"<p>{text}</p>",
-            )
-            db.session.add(c)
-            db.session.flush()
-            if not reply:
-                last = c
+        for _comment in comment_rows(db, project, authors):
+            pass
         db.session.commit()
         return db.session.scalar(
             db.select(Indicator.id).filter_by(project_id=project).order_by(Indicator.position)

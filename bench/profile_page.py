@@ -40,7 +40,7 @@ def main() -> None:
         "--projects", type=int, default=1, help="more projects of the adviser (bench/portfolio)"
     )
     parser.add_argument(
-        "--long", action="store_true", help="200 notifications, 10,000 entries (bench/pages.py)"
+        "--long", action="store_true", help="200 notifications, 10,000 entries, 500 comments"
     )
     parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
@@ -72,6 +72,11 @@ def main() -> None:
             )
             add_activity(db, models, p, ids, ACTIVITY - 2000)
             add_notifications(db, data["coordinator"]["id"], p, ids)
+            db.session.commit()
+            from bench.long_lists import comment_rows
+
+            for _comment in comment_rows(db, p, ids):
+                pass
             db.session.commit()
     client = app.test_client()
     client.set_cookie("session", data[args.who]["cookie"])

@@ -133,7 +133,12 @@ def add_extras(env: dict, data: dict) -> int:
         funder = db.session.scalar(db.select(models.Organisation.id).filter_by(kind="funder"))
         add_funding(db, p, funder, data["coordinator"]["id"])
         db.session.commit()
-    return add_comments(env, p)
+    indicator = add_comments(env, p)
+    if db.engine.dialect.name == "postgresql":  # the planner's statistics, as autovacuum keeps
+        with app.app_context(), db.engine.connect() as conn:
+            conn.execute(db.text("ANALYZE"))
+            conn.commit()
+    return indicator
 
 
 def pages(data: dict, indicator: int) -> list[tuple[str, str, str, str]]:

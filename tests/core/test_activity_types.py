@@ -27,6 +27,8 @@ def test_every_type_of_the_demo_has_a_label(login_as):
     options = dict(re.findall(r'<option value="([a-z_]+)" [^>]*>([^<]+)</option>', page))
     assert options["plan"] == "Plan de projet" and options["board"] == "Tableau des tâches"
     assert all(value != label for value, label in options.items())
+    kinds = select(Activity.object_type).filter_by(project_id=project.id).distinct()
+    assert set(options) == set(db.session.scalars(kinds))  # every kind of the log, no other
 
 
 def test_a_type_nobody_declares_is_shown_as_it_is(app):

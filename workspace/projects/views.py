@@ -6,6 +6,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import text
 from sqlalchemy.orm import selectinload
 
 from workspace import operations
@@ -41,6 +42,22 @@ def activity_type(object_type: str) -> tuple:
         if object_type in plugin.activity_types:
             return plugin.activity_types[object_type]
     return object_type, "activity"
+
+
+#: The kinds of entries of a project's log, for its filter: one index seek per kind (on
+#: ``ix_activity_project_type``), not a pass over every entry (a DISTINCT read 10,000 rows).
+KINDS = text(
+    """
+    WITH RECURSIVE kinds(kind) AS (
+        SELECT MIN(object_type) FROM activity WHERE project_id = :project
+        UNION ALL
+        SELECT (SELECT MIN(a.object_type) FROM activity a
+                WHERE a.project_id = :project AND a.object_type > kinds.kind)
+        FROM kinds WHERE kinds.kind IS NOT NULL
+    )
+    SELECT kind FROM kinds WHERE kind IS NOT NULL
+    """
+)
 
 
 def _partner_choices(form: ProjectForm) -> None:
@@ -237,9 +254,7 @@ def activity(project_id: int):
         per_page=ACTIVITY_PAGE,
         error_out=False,
     )
-    types = db.session.scalars(
-        db.select(Activity.object_type).filter_by(project_id=project_id).distinct()
-    ).all()
+    types = db.session.scalars(KINDS, {"project": project_id}).all()
     template = "projects/_activity_list.html" if htmx else "projects/activity.html"
     choices = sorted(((t, str(activity_type(t)[0])) for t in types), key=lambda c: c[1])
     return render_template(

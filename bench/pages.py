@@ -134,10 +134,11 @@ def add_extras(env: dict, data: dict) -> int:
         add_funding(db, p, funder, data["coordinator"]["id"])
         db.session.commit()
     indicator = add_comments(env, p)
-    if db.engine.dialect.name == "postgresql":  # the planner's statistics, as autovacuum keeps
-        with app.app_context(), db.engine.connect() as conn:
-            conn.execute(db.text("ANALYZE"))
-            conn.commit()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":  # planner statistics, as autovacuum keeps
+            with db.engine.connect() as conn:
+                conn.execute(db.text("ANALYZE"))
+                conn.commit()
     return indicator
 
 

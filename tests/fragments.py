@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from flask import current_app
+
 from tests.plugins.board.test_board_fragment import without_tokens
 from workspace.cache import fragments
 from workspace.extensions import db
@@ -16,6 +18,12 @@ def same(html: str) -> str:
     """The page without what differs between two renders of unchanged data: the CSRF tokens
     and the fresh key of each comment form (a double submission is recognised by it)."""
     return re.sub(r'name="key" value="[0-9a-f]{32}"', 'name="key"', without_tokens(html))
+
+
+def in_request(change: Callable[[], object]) -> object:
+    """Run an operation as in a request (it builds URLs, words notifications)."""
+    with current_app.test_request_context():
+        return change()
 
 
 def page(client, path: str) -> str:

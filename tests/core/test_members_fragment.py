@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 
-from tests.fragments import assert_cache_follows, page
+from tests.fragments import assert_cache_follows, in_request, page
 from workspace import operations
 from workspace.extensions import db
 from workspace.models import Invitation, Membership
@@ -18,21 +18,16 @@ def _membership(project, user) -> Membership:
     )
 
 
-def _in_request(change):
-    with current_app.test_request_context():
-        change()
-
-
 CHANGES = {
-    "role changed": lambda p, pe: _in_request(
+    "role changed": lambda p, pe: in_request(
         lambda: operations.change_member(
             p, pe["coordinator"], _membership(p, pe["director"]), "evaluator", False
         )
     ),
-    "member removed": lambda p, pe: _in_request(
+    "member removed": lambda p, pe: in_request(
         lambda: operations.remove_member(p, pe["coordinator"], _membership(p, pe["evaluator"]))
     ),
-    "member added": lambda p, pe: _in_request(
+    "member added": lambda p, pe: in_request(
         lambda: operations.add_member(p, pe["coordinator"], pe["outsider"], "director")
     ),
     "person renamed": lambda p, pe: setattr(pe["adviser"], "name", "Julien Conseiller-Martin"),

@@ -7,33 +7,26 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from flask import current_app
 
 from plugins.funding import operations as ops
 from plugins.funding.calls import FundingCall
-from tests.fragments import assert_cache_follows, page
+from tests.fragments import assert_cache_follows, in_request, page
 from tests.plugins.funding.conftest import granted_line, make_line
 from workspace.extensions import db
 
-
-def _in_request(change):
-    with current_app.test_request_context():
-        change()
-
-
 CHANGES = {
     "line added": lambda w: granted_line(w["project"], w["people"]["coordinator"]),
-    "line requested": lambda w: _in_request(
+    "line requested": lambda w: in_request(
         lambda: ops.update_line(
             w["line"],
             w["people"]["coordinator"],
             **{**_values(w["line"]), "status": "requested"},
         )
     ),
-    "line deleted": lambda w: _in_request(
+    "line deleted": lambda w: in_request(
         lambda: ops.delete_line(w["line"], w["people"]["coordinator"])
     ),
-    "criteria written": lambda w: _in_request(
+    "criteria written": lambda w: in_request(
         lambda: ops.save_criteria(
             w["project"], w["people"]["adviser"], complexity="Trois SAAD, 400 salariés"
         )

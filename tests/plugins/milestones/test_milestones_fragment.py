@@ -6,20 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask import current_app
 
 from plugins.milestones import operations as ops
-from tests.fragments import assert_cache_follows, page, same
+from tests.fragments import assert_cache_follows, in_request, page, same
 from tests.plugins.milestones.conftest import make_milestone
-
-
-def _as_request(change):
-    def run(*args):
-        with current_app.test_request_context():
-            change(*args)
-
-    return run
-
 
 CHANGES = {
     "created": lambda p, pe, m: make_milestone(p, pe, title="Assemblée constitutive"),
@@ -45,7 +35,9 @@ def test_after_any_change_the_cached_list_is_the_fresh_list(
     m = make_milestone(project, people)
     client = login_as(people[who])
     url = f"/projects/{project.id}/milestones/{path}"
-    assert_cache_follows(app, client, url, lambda: _as_request(CHANGES[name])(project, people, m))
+    assert_cache_follows(
+        app, client, url, lambda: in_request(lambda: CHANGES[name](project, people, m))
+    )
 
 
 def test_the_empty_state_s_link_is_for_editors_only(roles_project, login_as):

@@ -51,10 +51,10 @@ def _switcher_projects() -> list:
     return [(pid, name, pattern.replace(sentinel, str(pid))) for pid, name in rows]
 
 
-def _project_nav() -> Markup:
+def _project_nav(project) -> Markup:
     """The project's side navigation: the same for everyone with the same roles on the same
-    page of the same project (its archived state closes the write tabs)."""
-    project = g.project
+    page of the same project (its archived state closes the write tabs). Its template asks
+    ``can()`` about the request's project (``g.project``, the layout's ``project``)."""
     return render_small(
         "_project_nav.html",
         project_id=project.id,

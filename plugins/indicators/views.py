@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +14,7 @@ from workspace.extensions import db
 from workspace.forms.conflicts import check_version
 from workspace.forms.submissions import once_per_submission
 from workspace.models import Area, Organisation
-from workspace.permissions import can, requires
+from workspace.permissions import requires
 from workspace.plugins import call_hook
 from workspace.web.feedback import toast
 
@@ -41,15 +40,11 @@ def get_indicator(project_id: int, indicator_id: int) -> Indicator:
 def index(project_id: int):
     """The list; its body (status counts, filter, table with sparklines) is reused while the
     project's data is unchanged (workspace/cache/fragments.py), keyed by the domain filter,
-    the right to add indicators (the empty state's link) and the day (a target date passes)."""
+    the viewer's roles (the empty state's link) and the day (a target date passes)."""
     area = request.args.get("area", "")
     area = area if area in {a.value for a in Area} else ""
-    can_edit = can(current_user, g.project, "indicators.edit")
-    body = fragments.cached(
-        "indicators",
-        project_id,
-        (area, can_edit, date.today()),
-        lambda: _render_index_body(project_id, area),
+    body = fragments.page_body(
+        "indicators", g.project, lambda: _render_index_body(project_id, area), area
     )
     return render_template("indicators/index.html", body=body, st=st)
 
@@ -193,25 +188,20 @@ def detail(project_id: int, indicator_id: int):
 
 def render_detail(ind: Indicator, ctx: dict | None = None):
     """The detail page. Its body (definition, chart, measurements with their reviews and
-    forms) is reused while the project's data is unchanged, keyed by the viewer's rights —
+    forms) is reused while the project's data is unchanged, keyed by the viewer's roles —
     unless ``ctx`` (``detail_context``) carries a refused form to show again. The indicator's
     own discussion stays outside: it shows the viewer's own comments."""
     if ctx is None:
-        rights = tuple(can(current_user, g.project, p) for p in DETAIL_RIGHTS)
-        body = fragments.cached(
+        body = fragments.page_body(
             "indicator",
-            ind.project_id,
-            (ind.id, rights),
+            g.project,
             lambda: render_template("indicators/_detail_body.html", **detail_context(ind)),
+            ind.id,
         )
     else:
         body = Markup(render_template("indicators/_detail_body.html", **ctx))  # noqa: S704
     has_chart = "<canvas data-chart" in body  # the chart's scripts, only when there is one
     return render_template("indicators/detail.html", indicator=ind, body=body, has_chart=has_chart)
-
-
-#: What the detail page's body shows differently from one viewer to another.
-DETAIL_RIGHTS = ("indicators.edit", "indicators.review", "comments.view")
 
 
 def detail_context(ind: Indicator, form=None, errors=None, typed=None) -> dict:

@@ -33,11 +33,13 @@ from threading import Event, Lock
 
 from flask import current_app, g
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from workspace.cache import revisions
 from workspace.cache.memo import per_request
+from workspace.permissions import roles_of
 
 PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"  # unguessable: user text can never contain it
 WAIT = 5.0  # seconds a request waits for another one rendering the same slot
@@ -162,10 +164,6 @@ def page_body(name: str, project, render: Callable[[], str], *key) -> Markup:
 def rights_key(project) -> tuple[str, ...]:
     """The viewer's roles in ``project``, for a fragment's key: with the project's archived
     state (its data, in the revision), they decide every project permission ``can()`` gives."""
-    from flask_login import current_user
-
-    from workspace.permissions import roles_of
-
     return tuple(sorted(roles_of(current_user, project)))
 
 

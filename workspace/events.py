@@ -3,7 +3,8 @@
 Operations call :func:`publish` after mutating and flushing. It
 
 1. appends an :class:`~workspace.models.Activity` row in the same transaction (its French
-   summary, and the English one, are rendered now so that the log never changes);
+   summary, and the English one, are rendered now so that the log never changes), inserted
+   when the transaction commits, chained to the project's previous entry in commit order;
 2. sends the blinker signal named after the event type (e.g. ``task:moved``) and the catch-all
    :data:`project_event`, so that plugins (notifications, webhooks…) can react;
 3. queues a small realtime notice on the database session. The realtime hub emits the queued
@@ -21,7 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from workspace.cache.revisions import touch
+from workspace.cache.revisions import in_commit_order, touch
 from workspace.extensions import db
 from workspace.models import Activity, Project, utcnow
 
@@ -29,6 +30,8 @@ signals = Namespace()
 
 #: Sent for every published event, with ``event=Event``.
 project_event = signals.signal("project-event")
+#: session.info key: the activity entries this transaction will chain and insert at commit.
+LOG_PENDING = "activity:pending"
 #: Sent after commit for every notice emitted (the realtime hub listens).
 notices_committed = signals.signal("notices-committed")
 
@@ -108,13 +111,13 @@ def _hash(prev: str, ev_fields: tuple) -> str:
 
 
 def append_activity(project: Project, actor_id: int | None, ev: Event) -> Activity:
-    """Append a log entry chained to the previous one of the project (tamper evidence)."""
-    prev = db.session.scalar(
-        db.select(Activity.entry_hash)
-        .filter_by(project_id=project.id)
-        .order_by(Activity.id.desc())
-        .limit(1)
-    )
+    """Queue a log entry for the project; it is inserted when the transaction commits.
+
+    Each entry carries the hash of the project's previous entry (tamper evidence). Two
+    transactions reading that previous entry at the same time would both chain to it and
+    fork the log, so the entry is chained and inserted by the commit hook, while the
+    transaction holds the project's revision row (:data:`in_commit_order`): one writer of the
+    project at a time, its entries' ids in the order of the chain."""
     entry = Activity(
         project_id=project.id,
         actor_id=actor_id,
@@ -124,11 +127,35 @@ def append_activity(project: Project, actor_id: int | None, ev: Event) -> Activi
         summary=ev.summary["fr"],
         summary_en=ev.summary["en"],
         created_at=utcnow(),
-        prev_hash=prev or "",
     )
-    entry.entry_hash = _hash(entry.prev_hash, entry_fields(entry))
-    db.session.add(entry)
+    db.session.info.setdefault(LOG_PENDING, []).append(entry)
+    touch(project.id)  # the revision row is the lock the chain is written under
     return entry
+
+
+def chain_pending(session: Session) -> None:
+    """Chain and add the transaction's queued entries: run by the commit hook in commit order
+    (see above), or earlier by a caller that is the project's only writer (the demo's
+    story, which back-dates the entries before it commits)."""
+    entries = session.info.pop(LOG_PENDING, None)
+    last: dict[int, str] = {}
+    for entry in entries or ():
+        if entry.project_id not in last:
+            last[entry.project_id] = (
+                session.scalar(
+                    db.select(Activity.entry_hash)
+                    .filter_by(project_id=entry.project_id)
+                    .order_by(Activity.id.desc())
+                    .limit(1)
+                )
+                or ""
+            )
+        entry.prev_hash = last[entry.project_id]
+        entry.entry_hash = last[entry.project_id] = _hash(entry.prev_hash, entry_fields(entry))
+        session.add(entry)
+
+
+in_commit_order.append(chain_pending)
 
 
 def entry_fields(entry: Activity) -> tuple:
@@ -165,3 +192,9 @@ def _after_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction) -> None:
     session.info.pop("notices", None)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_log(session: Session, transaction) -> None:
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(LOG_PENDING, None)  # rolled back (a commit has taken them already)

@@ -174,6 +174,14 @@ def _collect(session: Session, flush_context) -> None:
         _pending(session).update(scopes)
 
 
+#: Functions ``(session)`` the commit hook runs right after renewing the revisions. The
+#: transaction then holds its projects' revision rows until it commits, so the writers of one
+#: project run these one after the other, in the order they commit: the activity log chains
+#: its entries there (``workspace/events.py``). The last lock a transaction takes, which
+#: is why it cannot deadlock with the locks taken before.
+in_commit_order: list = []
+
+
 @event.listens_for(Session, "before_commit")
 def _bump(session: Session) -> None:
     # SQLAlchemy flushes again after this hook: flush first so that those changes count.
@@ -181,6 +189,8 @@ def _bump(session: Session) -> None:
     scopes = session.info.pop(PENDING, None)
     if scopes:
         bump(session.connection(), scopes)
+    for hook in in_commit_order:
+        hook(session)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import or_, select, update
 
 from workspace.auth.credentials import hash_password
-from workspace.events import _hash, entry_fields
+from workspace.events import _hash, chain_pending, entry_fields
 from workspace.extensions import db
 from workspace.models import Activity, Organisation, Project, User, UTCDateTime, utcnow
 from workspace.plugins import plugins
@@ -64,6 +64,9 @@ def tell(ctx: DemoContext, started: datetime) -> None:
     for plugin in plugins():
         if plugin.demo:
             plugin.demo(ctx)
+            # The log's entries, written now: the next plugins' stories read them (the
+            # comments follow the decisions logged) and they are back-dated below.
+            chain_pending(db.session)
     db.session.flush()
     when = _spread_history(ctx.project)
     _back_date(when, started, utcnow())

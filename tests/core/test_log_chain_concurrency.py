@@ -53,9 +53,7 @@ def test_two_writers_published_before_either_committed_chain_in_commit_order(app
         b_committed.set()
 
     threads = [
-        threading.Thread(
-            target=_publish, args=(app, pid, adviser, "A", a_waits, errors)
-        ),
+        threading.Thread(target=_publish, args=(app, pid, adviser, "A", a_waits, errors)),
         threading.Thread(target=b),
     ]
     for t in threads:

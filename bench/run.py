@@ -83,13 +83,17 @@ class Pid:
         self.pid = pid
 
 
-def serve(app: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+def serve(
+    app: str, port: int, workers: int, env: dict, log: Path | None = None
+) -> subprocess.Popen:
+    """Start gunicorn as the Procfile does; its output goes to ``log`` (else nowhere)."""
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 — the child keeps it
     proc = subprocess.Popen(
         [*GUNICORN, "-w", str(workers), "--bind", f"127.0.0.1:{port}", app],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=out,
+        stderr=out,
     )
     for _ in range(300):
         try:

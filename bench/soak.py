@@ -134,7 +134,8 @@ def main() -> None:
     env, data = seeded(url, tmp, redis_url=args.redis_url if args.workers > 1 else "")
     who = people(env, data, args.writers)
     base = f"http://127.0.0.1:{PORT}"
-    app = serve("workspace.wsgi:app", PORT, args.workers, env)
+    log = tmp / "server.log"
+    app = serve("workspace.wsgi:app", PORT, args.workers, env, log)
     plan = soak_clients.Plan(base, data["project"], data["columns"], data["tasks"], args)
     spawn = multiprocessing.get_context("spawn")
     try:
@@ -159,6 +160,8 @@ def main() -> None:
         print(f"| {name} | {wrong.get(name, 0)} |")
     for line in report.errors[:20]:
         print("error:", line)
+    server_errors = [x for x in log.read_text().splitlines() if "rror" in x or "WARN" in x]
+    print(f"\nserver log ({log}): {len(server_errors)} error lines", *server_errors[:20], sep="\n")
     failed = report.error_count or any(wrong.values())
     sys.exit(1 if failed else 0)
 

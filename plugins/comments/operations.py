@@ -174,8 +174,13 @@ def post_comment(
             raise LookupError("parent")
         parent = db.session.get(Comment, parent.parent_id) if parent.parent_id else parent
     # Serialise posts per project: ids are then allocated in commit order (no gap a
-    # reconnecting client could miss). SQLite serialises writers anyway.
-    db.session.execute(db.select(Project.id).where(Project.id == project.id).with_for_update())
+    # reconnecting client could miss). SQLite serialises writers anyway. FOR NO KEY UPDATE,
+    # not FOR UPDATE: another transaction's activity entry, inserted at its commit while it
+    # holds the project's revision row, checks its foreign key to the project with a key-share
+    # lock — which FOR UPDATE would block, while this post waits for that revision row.
+    db.session.execute(
+        db.select(Project.id).where(Project.id == project.id).with_for_update(key_share=True)
+    )
     people = members(project, c.permission)
     comment = Comment(
         project_id=project.id,

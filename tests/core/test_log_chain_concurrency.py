@@ -113,3 +113,45 @@ def test_a_rolled_back_transaction_logs_nothing(app):
     db.session.commit()
     assert _log(project.id) == [*before, "gardé"]
     assert verify_chain(project.id) is None
+
+
+def test_a_comment_post_and_another_writer_do_not_deadlock(app):
+    """A comment post locks the project row until it commits (its id in commit order). Another
+    writer of the project, inside its commit and holding the project's revision row, inserts
+    its log entry, whose foreign key takes a key-share lock on that project row: with FOR
+    UPDATE each waited for the other (PostgreSQL's deadlock detector then failed one, a 503)."""
+    from plugins.comments.operations import post_comment
+
+    project, people = project_with_roles()
+    db.session.commit()
+    pid, adviser, director = project.id, people["adviser"].id, people["director"].id
+    postgres = db.engine.dialect.name == "postgresql"
+    posted, other_done, errors, seen = threading.Event(), threading.Event(), [], []
+
+    def comment():
+        try:
+            with app.app_context():
+                author = db.session.get(User, adviser)
+                post_comment(db.session.get(Project, pid), author, "project", pid, "Bonjour")
+                posted.set()
+                # PostgreSQL: the other writer commits meanwhile; SQLite: it waits for the
+                # database's write lock, which this transaction holds.
+                seen.append(other_done.wait(5 if postgres else 0.2))
+                db.session.commit()
+                db.session.remove()
+        except Exception as exc:
+            errors.append(repr(exc))
+
+    def other():
+        assert posted.wait(30)
+        _publish(app, pid, director, "autre", errors=errors)
+        other_done.set()
+
+    threads = [threading.Thread(target=comment), threading.Thread(target=other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert seen == [postgres]
+    assert verify_chain(pid) is None

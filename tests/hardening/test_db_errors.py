@@ -28,7 +28,7 @@ def failing(prefix: str = ""):
         event.remove(db.engine, "before_cursor_execute", boom)
 
 
-def test_failed_write_is_rolled_back_with_a_retry_page(login_as):
+def test_failed_write_is_rolled_back_with_a_retry_page(login_as, caplog):
     user = create_user("Claire Martin")
     client = login_as(user)
     page = client.get("/profile")
@@ -38,6 +38,9 @@ def test_failed_write_is_rolled_back_with_a_retry_page(login_as):
         r = client.post("/profile", data=data)
     assert r.status_code == 503
     assert "Réessayez" in r.text and "enregistré" in r.text
+    # The operator sees why (a deadlock, a lost connection) in the log.
+    assert "database error, answered 503" in caplog.text
+    assert "server closed the connection" in caplog.text
     assert "<main" in r.text  # the error page in the layout
     db.session.expire_all()
     assert db.session.get(User, user.id).name == "Claire Martin"

@@ -92,6 +92,9 @@ def _stale(exc):
 
 
 def _database_down(exc):
+    from flask import current_app
+
+    current_app.logger.warning("database error, answered 503: %s", exc)
     try:
         db.session.rollback()
         return error_response(503)

@@ -8,6 +8,7 @@ that makes several requests and times only one sets ``timed_ms`` on the response
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import statistics
@@ -16,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 
@@ -43,6 +45,15 @@ def signed_in(base: str, cookie: str, page: str) -> tuple[requests.Session, str]
         s.cookies.clear()
         s.cookies.set("session", fresh)
     return s, TOKEN.search(r.text).group(1)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,7 +1,7 @@
 """Profile one page in-process (pyinstrument), on a seeded 500-task project.
 
     .venv/bin/python bench/profile_page.py [--tasks 500] [--path board] [--runs 20] [--html OUT]
-        [--who adviser --projects 200]
+        [--who adviser --projects 200] [--after-change]
 
 Seeds a fresh SQLite project (bench/seed.py), signs in the coordinator through the test
 client, warms the page up, then times ``--runs`` requests (prints p50/min in ms) and prints a
@@ -41,6 +41,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--long", action="store_true", help="200 notifications, 10,000 entries, 500 comments"
+    )
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="move a task before each request (untimed): the page right after a change",
     )
     parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
@@ -89,12 +94,16 @@ def main() -> None:
 
     tune_gc(app)  # as workspace.wsgi does in a served process
 
-    def timed() -> list[float]:
+    def timed(start_profile=lambda: None, stop_profile=lambda: None) -> list[float]:
         times = []
-        for _ in range(args.runs):
+        for n in range(args.runs):
+            if args.after_change:
+                move_a_task(app, data, n)
+            start_profile()
             start = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - start) * 1000)
+            stop_profile()
         return times
 
     if args.no_profile:
@@ -104,7 +113,7 @@ def main() -> None:
         import pstats
 
         profiler = cProfile.Profile()
-        times = profiler.runcall(timed)
+        times = timed(profiler.enable, profiler.disable)
         pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(
             os.environ.get("PROFILE_FILTER", ""), 40
         )
@@ -112,13 +121,26 @@ def main() -> None:
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.0005)
-        profiler.start()
-        times = timed()
-        profiler.stop()
+        times = timed(profiler.start, profiler.stop)
         if args.html:
             Path(args.html).write_text(profiler.output_html())
         print(profiler.output_text(unicode=True, color=False, show_all=False))
     print(f"p50 {statistics.median(times):.1f} ms, min {min(times):.1f} ms over {args.runs}")
+
+
+def move_a_task(app, data: dict, n: int) -> None:
+    """A change as members make them: the coordinator moves a task to the top of a column."""
+    from plugins.board import operations as ops
+    from workspace.extensions import db
+    from workspace.models import User
+
+    with app.app_context():
+        tasks, columns = data["tasks"], data["columns"]
+        task = db.session.get(ops.Task, tasks[(n * 7) % len(tasks)])
+        column = db.session.get(ops.BoardColumn, columns[n % len(columns)])
+        actor = db.session.get(User, data["coordinator"]["id"])
+        ops.move_task(task, actor, column, 0, confirm=True)
+        db.session.commit()
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ import socketio
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load import percentile  # noqa: E402
+from bench.load import cpu_seconds, percentile  # noqa: E402
 from bench.realtime_bench import connect, free_port, seed_readers, start, wait_ready  # noqa: E402
 from bench.run import serve, workers_of  # noqa: E402
 
@@ -74,15 +74,6 @@ while not stop.exists():
     time.sleep(0.1)
 print(json.dumps(out))
 """
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes so far."""
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def storm(data, url, project, counter) -> tuple[list, float]:

@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -36,7 +37,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import soak_clients  # noqa: E402
-from bench.run import PG_URL, REDIS_URL, database, machine, seeded, serve, stop  # noqa: E402
+from bench.load import cpu_seconds  # noqa: E402
+from bench.run import (  # noqa: E402
+    PG_URL,
+    REDIS_URL,
+    database,
+    machine,
+    seeded,
+    serve,
+    stop,
+    workers_of,
+)
 
 PORT = 5241
 
@@ -118,6 +129,25 @@ def check(env: dict, project: int, acks: dict) -> dict[str, int]:
     return dict(wrong)
 
 
+def _database_cpu() -> float:
+    """CPU seconds of the PostgreSQL server's processes so far (those that ended, gone)."""
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "postgres":
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return sum(_cpu_or_zero(pid) for pid in pids)
+
+
+def _cpu_or_zero(pid: int) -> float:
+    try:
+        return cpu_seconds([pid])
+    except OSError:  # ended meanwhile
+        return 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default=PG_URL, help="PostgreSQL server ('' for SQLite)")
@@ -138,14 +168,21 @@ def main() -> None:
     app = serve("workspace.wsgi:app", PORT, args.workers, env, log)
     plan = soak_clients.Plan(base, data["project"], data["columns"], data["tasks"], args)
     spawn = multiprocessing.get_context("spawn")
+    workers = workers_of(app.pid)
     try:
+        server_cpu, database_cpu = cpu_seconds(workers), _database_cpu()
+        started = time.perf_counter()
         with spawn.Pool(2 + (args.readers + 9) // 10) as pool:
             writers = pool.map_async(soak_clients.write, plan.writer_groups(who["writers"]))
             readers = pool.map_async(soak_clients.read, plan.reader_groups(who["readers"]))
             wrote, read = writers.get(), readers.get()
+        wall = time.perf_counter() - started
+        server_cpu = (cpu_seconds(workers) - server_cpu) / wall
+        database_cpu = (_database_cpu() - database_cpu) / wall
     finally:
         stop(app)
     report = soak_clients.merge(wrote + read)
+    clients_cpu = report.cpu / wall
     wrong = check(env, data["project"], report.acks)
     print("\n".join(machine()))
     print(
@@ -155,6 +192,10 @@ def main() -> None:
         "requests\n"
     )
     report.print_table()
+    print(
+        f"CPU over the run (one core = 1.0): server workers {server_cpu:.2f}, "
+        f"PostgreSQL {database_cpu:.2f}, client processes {clients_cpu:.2f}"
+    )
     print("\n| check | wrong |\n|---|---:|")
     for name in soak_clients.CHECKS:
         print(f"| {name} | {wrong.get(name, 0)} |")

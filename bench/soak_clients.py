@@ -93,6 +93,7 @@ class Outcome:
         }
     )
     conflicts: int = 0
+    cpu: float = 0.0  # CPU seconds of the client processes (their imports included)
 
     @property
     def error_count(self) -> int:
@@ -124,6 +125,7 @@ def merge(outcomes: list[Outcome]) -> Outcome:
             total.times.setdefault(kind, []).extend(times)
         total.errors += o.errors
         total.conflicts += o.conflicts
+        total.cpu += o.cpu
         for name, acks in o.acks.items():
             total.acks[name].update(acks)
     return total
@@ -294,6 +296,7 @@ def write(group: dict) -> Outcome:
         for i, w in enumerate(group["writers"])
     ]
     _threads(w.run for w in writers)
+    outcome.cpu = time.process_time()
     return outcome
 
 
@@ -310,4 +313,5 @@ def read(group: dict) -> Outcome:
             n += 1
 
     _threads(lambda c=c, i=i: reader(c, i) for i, c in enumerate(group["readers"]))
+    outcome.cpu = time.process_time()
     return outcome

@@ -79,7 +79,9 @@ class Commentable:
 
     ``resolve(project, object_id)`` returns the object or None if it is not in that project;
     ``label(obj)`` a short human title; ``url(obj)`` where it is shown; ``permission`` the
-    permission needed to see it.
+    permission needed to see it. ``model``: the mapped class (with ``id`` and ``project_id``)
+    whose rows ``resolve`` reads with ``session.get``, if it does: a list of conversations then
+    loads them all in one query first, and each ``resolve`` finds its object in the session.
     """
 
     type: str
@@ -87,6 +89,7 @@ class Commentable:
     label: Callable
     url: Callable
     permission: str
+    model: type | None = None
 
 
 @dataclass

@@ -88,6 +88,7 @@ plugin = Plugin(
             label=lambda task: task.title,
             url=task_url,
             permission="board.view",
+            model=Task,
         )
     ],
     searchables=[

@@ -63,6 +63,25 @@ def resolve(project: Project, user, object_type: str, object_id: int):
     return c, obj
 
 
+def preload(project: Project, keys) -> list:
+    """Load the objects of many conversations (``(type, id)`` keys) in one query per type
+    whose :class:`Commentable` names its ``model``, so that :func:`resolve` finds them in the
+    session instead of loading them one by one. Keep the returned list while resolving: the
+    session holds its objects only as long as something else does."""
+    ids: dict[str, list[int]] = {}
+    for object_type, object_id in keys:
+        ids.setdefault(object_type, []).append(object_id)
+    loaded: list = []
+    for object_type, wanted in ids.items():
+        c = commentable(object_type)
+        model = c.model if c is not None else None
+        if model is not None and len(wanted) > 1:
+            loaded += db.session.scalars(
+                db.select(model).where(model.id.in_(wanted), model.project_id == project.id)
+            ).unique()
+    return loaded
+
+
 def object_url(c, obj, comment_id: int | None = None) -> str:
     return c.url(obj) + (f"#comment-{comment_id}" if comment_id else "")
 

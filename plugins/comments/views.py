@@ -100,7 +100,10 @@ def _threads_context() -> dict:
     unread = ops.unread(current_user, project)
     rows = []
     pinned = False
-    for t in ops.recent_threads(project):
+    threads = ops.recent_threads(project)
+    # The conversations' objects in one query per type, held while resolving them below.
+    _held = ops.preload(project, [(t["type"], t["id"]) for t in threads])
+    for t in threads:
         found = ops.resolve(project, current_user, t["type"], t["id"])
         if found is None:
             continue

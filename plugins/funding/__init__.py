@@ -87,7 +87,7 @@ plugin = Plugin(
             size="wide",
         )
     ],
-    commentables=[Commentable("funding", _resolve, _label, line_url, "funding.view")],
+    commentables=[Commentable("funding", _resolve, _label, line_url, "funding.view", FundingLine)],
     hooks={"report_sections": report_sections, "user_menu": user_menu},
     styles=["css/funding.css"],
     demo=demo,

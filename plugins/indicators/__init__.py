@@ -17,7 +17,7 @@ from . import exports, hooks, report, views_measurements  # noqa: F401 - registe
 from .api import api_bp
 from .awaiting import awaiting
 from .demo import demo
-from .models import Indicator
+from .models import Indicator, Measurement
 from .views import bp
 
 _lights = Widget(
@@ -67,6 +67,7 @@ plugin = Plugin(
             lambda i: i.name,
             hooks.indicator_url,
             "indicators.view",
+            model=Indicator,
         ),
         Commentable(
             "measurement",
@@ -74,6 +75,7 @@ plugin = Plugin(
             hooks.measurement_label,
             hooks.measurement_url,
             "indicators.view",
+            model=Measurement,
         ),
     ],
     searchables=[

@@ -117,7 +117,14 @@ plugin = Plugin(
         )
     ],
     commentables=[
-        Commentable("milestone", _resolve, lambda m: m.title, milestone_url, "milestones.view")
+        Commentable(
+            "milestone",
+            _resolve,
+            lambda m: m.title,
+            milestone_url,
+            "milestones.view",
+            model=Milestone,
+        )
     ],
     searchables=[
         Searchable(

@@ -57,7 +57,14 @@ plugin = Plugin(
     ],
     nav=[NavItem("plan.index", _l("Plan de projet"), "plan.view", icon="file-text", order=15)],
     commentables=[
-        Commentable("plan_section", _resolve, lambda s: s.title, ops.section_url, "plan.view")
+        Commentable(
+            "plan_section",
+            _resolve,
+            lambda s: s.title,
+            ops.section_url,
+            "plan.view",
+            model=PlanSection,
+        )
     ],
     hooks={"awaiting": awaiting},
     styles=["css/plan.css"],

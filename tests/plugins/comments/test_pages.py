@@ -96,3 +96,44 @@ def test_a_thread_s_statements_do_not_grow_with_it(roles_project, login_as):
     few = statements()
     fill(adviser_id, 80)
     assert statements() == few
+
+
+def test_the_discussion_s_statements_do_not_grow_with_its_conversations(roles_project, login_as):
+    """Each conversation on a task is shown with the task's title: the tasks are loaded in
+    one query (``Commentable.model``), not one by one (30 loads for a full page)."""
+    from plugins.board.setup import ensure_columns
+    from tests.plugins.board.conftest import make_tasks
+    from workspace.models import Project, User
+
+    project, people = roles_project
+    column = ensure_columns(project)[0]
+    tasks = make_tasks(project, people["director"], column, ops.THREAD_PAGE)
+    task_ids, project_id, adviser_id = [t.id for t in tasks], project.id, people["adviser"].id
+    titles = [t.title for t in tasks]
+    client = login_as(people["director"])
+
+    def converse(ids) -> None:
+        project, adviser = db.session.get(Project, project_id), db.session.get(User, adviser_id)
+        for task_id in ids:
+            ops.post_comment(project, adviser, "task", task_id, f"Sur la tâche {task_id}")
+        db.session.commit()
+
+    def statements() -> tuple[int, str]:
+        db.session.remove()  # a fresh session, as each request has in production
+        seen = []
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = client.get(f"/projects/{project_id}/comments/")
+            assert page.status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen), page.text
+
+    converse(task_ids[:2])
+    statements()  # the first view creates the reader's read markers
+    few, _ = statements()
+    converse(task_ids[2:])
+    many, page = statements()
+    assert all(title in page for title in titles)
+    assert many == few

@@ -247,8 +247,22 @@
       a.append(initials, name);
       box.appendChild(a);
     });
-    box.setAttribute("aria-label", (lang === "en" ? "Online now: " : "Connectés : ") +
-      payload.users.map(function (u) { return u.name; }).join(", "));
+    // The broadcast names the first few people (by name) and counts the others.
+    const others = (payload.count || payload.users.length) - payload.users.length;
+    let names = payload.users.map(function (u) { return u.name; }).join(", ");
+    if (others > 0) {
+      const rest = lang === "en"
+        ? others + (others > 1 ? " others" : " other")
+        : others + (others > 1 ? " autres" : " autre");
+      const more = document.createElement("span");
+      more.className = "avatar small more";
+      more.setAttribute("aria-hidden", "true");
+      more.title = "+ " + rest;
+      more.textContent = "+" + others;
+      box.appendChild(more);
+      names += (lang === "en" ? " and " : " et ") + rest;
+    }
+    box.setAttribute("aria-label", (lang === "en" ? "Online now: " : "Connectés : ") + names);
   }
 
   if (me && window.io) {

@@ -125,7 +125,7 @@ def test_joins_are_announced_in_batches_not_one_broadcast_each(
     app, roles_project, socket_for, monkeypatch
 ):
     """A burst of joins (tabs reconnecting after a restart) makes a few presence broadcasts
-    that name everyone, not one per join sent to everyone already there."""
+    that count everyone, not one per join sent to everyone already there."""
     import time
 
     from tests.factories import create_user
@@ -144,8 +144,32 @@ def test_joins_are_announced_in_batches_not_one_broadcast_each(
     expected = {people["director"].id, *(u.id for u in extra)}
     while time.monotonic() < deadline:
         broadcasts += [m["args"][0] for m in first.get_received() if m["name"] == "presence"]
-        if broadcasts and {u["id"] for u in broadcasts[-1]["users"]} == expected:
+        if broadcasts and broadcasts[-1]["count"] == len(expected):
             break
         time.sleep(0.05)
-    assert broadcasts and {u["id"] for u in broadcasts[-1]["users"]} == expected
+    # Nine people: the first eight by name are named, all nine counted.
+    assert broadcasts and broadcasts[-1]["count"] == len(expected) == 9
+    named = {u["id"] for u in broadcasts[-1]["users"]}
+    assert named < expected and len(named) == 8
     assert len(broadcasts) <= 3, len(broadcasts)  # 8 joins, announced together
+
+
+def test_presence_names_the_first_people_and_counts_the_others(roles_project):
+    """500 people in a project: the broadcast to each of their tabs names a few of them and
+    counts the rest (all of them made 32 MB per broadcast, bench/fanout.py)."""
+    from tests.factories import create_user
+    from workspace.realtime.hub import PRESENCE_SHOWN, presence_payload
+
+    project, people = roles_project
+    crowd = [create_user(f"Personne {chr(ord('a') + i)}") for i in range(PRESENCE_SHOWN + 4)]
+    db.session.commit()
+    ids = {u.id for u in crowd} | {people["director"].id}
+    payload = presence_payload(project.id, ids)
+    assert payload["count"] == len(ids) == PRESENCE_SHOWN + 5
+    names = sorted([u.name for u in crowd] + [people["director"].name])
+    assert [u["name"] for u in payload["users"]] == names[:PRESENCE_SHOWN]
+    first = payload["users"][0]
+    assert set(first) == {"id", "name", "initials", "organisation", "color"}
+    few = presence_payload(project.id, {people["director"].id})
+    assert few["count"] == 1 and [u["id"] for u in few["users"]] == [people["director"].id]
+    assert presence_payload(project.id, set()) == {"project": project.id, "count": 0, "users": []}

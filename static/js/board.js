@@ -141,6 +141,22 @@
   }
   document.addEventListener("htmx:afterSettle", refocus);
 
+  // A long column's next page (the « Afficher plus » button, loaded as it scrolls into view):
+  // when the button had the keyboard focus, give it to the first card it brought.
+  let moreFocus = null;
+  board.addEventListener("htmx:beforeRequest", function (evt) {
+    const button = evt.detail.elt;
+    if (!button.matches || !button.matches(".more") || document.activeElement !== button) return;
+    const body = button.closest(".bcol-body");
+    moreFocus = { body: body, shown: cards(body).length };
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!moreFocus) return;
+    const next = cards(moreFocus.body)[moreFocus.shown];
+    moreFocus = null;
+    if (next && (document.activeElement === document.body || !document.activeElement)) next.focus();
+  });
+
   /** Put the card where the server will put it, before the refreshes confirm (or undo) it.
    * Positions are absolute (a column may be filtered or partly loaded): the card goes before the
    * first other card whose position, once the card has left its place, is at least ``position``. */

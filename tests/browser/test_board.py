@@ -263,3 +263,27 @@ def test_a_file_is_attached_from_the_panel(page_for, live_server, tmp_path):
     ).click()
     page.locator("dialog.confirm >> text=Confirmer").click()
     expect(page.locator("#task-files a", has_text="devis-astreinte.png")).to_have_count(0)
+
+
+def test_a_long_column_loads_as_it_scrolls_and_keeps_the_keyboard_focus(page_for, live_server):
+    """A column shows its first 100 cards; the next ones load when « Afficher plus » scrolls
+    into view, without a click; a keyboard user who reaches that button lands on the first
+    card it brought (the button is gone), not at the top of the page."""
+    claire = create_user("Claire Martin")
+    project = create_project({claire: "director"})
+    column = ensure_columns(project)[0]
+    tasks = [ops.create_task(project, claire, column, title=f"Tâche {i}") for i in range(230)]
+    db.session.commit()
+    first_new = f"t{tasks[200].id}"
+    page = page_for(claire)
+    _open(page, f"{live_server}/projects/{project.id}/board/")
+    body = page.locator(f'.bcol-body[data-col="{column.id}"]')
+    expect(body.locator(":scope > .tc")).to_have_count(100)
+    body.locator(":scope > .more").scroll_into_view_if_needed()
+    expect(body.locator(":scope > .tc")).to_have_count(200)
+    more = body.locator(":scope > .more")
+    expect(more).to_have_text("Afficher plus (30)")
+    more.focus()  # as Tab would: the button scrolls into view and loads the rest
+    expect(body.locator(":scope > .tc")).to_have_count(230)
+    expect(page.locator(f"#{first_new}")).to_be_focused()
+    expect(body.locator(":scope > .more")).to_have_count(0)

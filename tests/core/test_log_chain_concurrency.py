@@ -31,6 +31,13 @@ def _publish(app, project_id: int, user_id: int, text: str, before_commit=None, 
         errors.append(repr(exc))
 
 
+def _run(threads: list[threading.Thread]) -> None:
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+
 def _log(project_id: int) -> list[str]:
     return db.session.scalars(
         db.select(Activity.summary).filter_by(project_id=project_id).order_by(Activity.id)
@@ -56,10 +63,7 @@ def test_two_writers_published_before_either_committed_chain_in_commit_order(app
         threading.Thread(target=_publish, args=(app, pid, adviser, "A", a_waits, errors)),
         threading.Thread(target=b),
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    _run(threads)
     assert errors == []
     assert _log(project.id)[-2:] == ["B", "A"]  # A committed last: it comes last
     assert verify_chain(project.id) is None
@@ -93,10 +97,7 @@ def test_a_writer_waits_while_another_chains_its_entries(app, monkeypatch):
         ),
         threading.Thread(target=b, name="B"),
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    _run(threads)
     assert errors == []
     assert seen == [False]
     assert _log(project.id)[-2:] == ["A", "B"]
@@ -148,10 +149,7 @@ def test_a_comment_post_and_another_writer_do_not_deadlock(app):
         other_done.set()
 
     threads = [threading.Thread(target=comment), threading.Thread(target=other)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    _run(threads)
     assert errors == []
     assert seen == [postgres]
     assert verify_chain(pid) is None

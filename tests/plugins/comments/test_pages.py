@@ -26,6 +26,21 @@ def _fill(project, author, n_threads: int, replies_every: int = 5) -> list[Comme
     return tops
 
 
+def _statements(client, url: str) -> tuple[int, str]:
+    """The SQL statements a GET of ``url`` runs (on a fresh session, as each request has in
+    production), and the page."""
+    db.session.remove()
+    seen = []
+    listener = lambda *args: seen.append(1)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = client.get(url)
+        assert page.status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen), page.text
+
+
 def _shown(html: str) -> list[int]:
     return [int(x) for x in re.findall(r'data-thread="(\d+)"', html)]
 
@@ -76,15 +91,7 @@ def test_a_thread_s_statements_do_not_grow_with_it(roles_project, login_as):
     director_id, adviser_id = people["director"].id, people["adviser"].id
 
     def statements() -> int:
-        db.session.remove()  # a fresh session, as each request has in production
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return _statements(client, url)[0]
 
     def fill(author_id: int, n: int) -> None:
         _fill(db.session.get(Project, project_id), db.session.get(User, author_id), n)
@@ -119,16 +126,7 @@ def test_the_discussion_s_statements_do_not_grow_with_its_conversations(roles_pr
         db.session.commit()
 
     def statements() -> tuple[int, str]:
-        db.session.remove()  # a fresh session, as each request has in production
-        seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            page = client.get(f"/projects/{project_id}/comments/")
-            assert page.status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen), page.text
+        return _statements(client, f"/projects/{project_id}/comments/")
 
     converse(task_ids[:2])
     statements()  # the first view creates the reader's read markers

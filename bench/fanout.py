@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -28,13 +27,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import cpu_seconds, percentile  # noqa: E402
-from bench.realtime_bench import free_port, seed_readers, wait_ready  # noqa: E402
+from bench.realtime_bench import commenter, free_port, seed_readers, wait_ready  # noqa: E402
 from bench.run import REDIS_URL, serve, stop, workers_of  # noqa: E402
 
 PER_PROCESS = 100
@@ -85,11 +82,7 @@ def settle(pids: list[int], quiet: float = 0.05, limit: float = 180) -> float:
 
 def post_comments(url: str, project: int, cookie: str, n: int) -> dict[int, float]:
     """Post ``n`` comments on the project's thread; their ids and wall-clock start times."""
-    thread = f"{url}/projects/{project}/comments/thread/project/{project}"
-    page = requests.get(thread, cookies={"session": cookie}, timeout=30)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    http = requests.Session()
-    http.headers["Cookie"] = "session=" + (page.cookies.get("session") or cookie)
+    http, thread, token = commenter(url, project, cookie)
     started = {}
     for i in range(n):
         t0 = time.time()

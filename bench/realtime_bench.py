@@ -118,6 +118,18 @@ def connect(sc, url: str, cookie: str, tries: int = 5) -> None:
             time.sleep(1 + attempt)
 
 
+def commenter(url: str, project: int, cookie: str) -> tuple[requests.Session, str, str]:
+    """(an HTTP session of the member with ``cookie``, the project's thread URL, a CSRF token)
+    to post comments on the project's discussion."""
+    thread = f"{url}/projects/{project}/comments/thread/project/{project}"
+    page = requests.get(thread, cookies={"session": cookie}, timeout=30)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    # The page stored the CSRF token in the session: carry the updated cookie.
+    http = requests.Session()
+    http.headers["Cookie"] = "session=" + (page.cookies.get("session") or cookie)
+    return http, thread, token
+
+
 def measure(data, urls, procs, comments: int) -> dict:
     project = data["project"]
     arrivals: dict[int, list[float]] = {}
@@ -135,12 +147,7 @@ def measure(data, urls, procs, comments: int) -> dict:
         connect(sc, urls[i % len(urls)], reader["cookie"])
         assert sc.call("join", {"project": project}, timeout=10) == {"ok": True}
         sockets.append(sc)
-    thread = f"{urls[0]}/projects/{project}/comments/thread/project/{project}"
-    page = requests.get(thread, cookies={"session": data["writer"]["cookie"]})
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    # The page stored the CSRF token in the session: carry the updated cookie.
-    http = requests.Session()
-    http.headers["Cookie"] = "session=" + (page.cookies.get("session") or data["writer"]["cookie"])
+    http, thread, token = commenter(urls[0], project, data["writer"]["cookie"])
     latencies, lost = [], 0
     for n in range(comments):
         start = time.perf_counter()

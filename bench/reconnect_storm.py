@@ -25,7 +25,6 @@ if "threading" not in sys.argv:  # before anything imports socket or threading
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import tempfile
@@ -34,14 +33,20 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import requests
 import socketio
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.load import cpu_seconds, percentile  # noqa: E402
-from bench.realtime_bench import connect, free_port, seed_readers, start, wait_ready  # noqa: E402
+from bench.realtime_bench import (  # noqa: E402
+    commenter,
+    connect,
+    free_port,
+    seed_readers,
+    start,
+    wait_ready,
+)
 from bench.run import serve, workers_of  # noqa: E402
 
 
@@ -159,11 +164,7 @@ def deliver(data, url, project, clients, n: int) -> tuple[float, float]:
                     arrivals.setdefault(payload["id"], []).append(time.perf_counter())
 
         sc.on("notice", on_notice)
-    thread = f"{url}/projects/{project}/comments/thread/project/{project}"
-    page = requests.get(thread, cookies={"session": data["writer"]["cookie"]})
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    http = requests.Session()
-    http.headers["Cookie"] = "session=" + (page.cookies.get("session") or data["writer"]["cookie"])
+    http, thread, token = commenter(url, project, data["writer"]["cookie"])
     latencies = []
     for i in range(n):
         t0 = time.perf_counter()

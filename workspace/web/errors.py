@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -92,8 +92,6 @@ def _stale(exc):
 
 
 def _database_down(exc):
-    from flask import current_app
-
     current_app.logger.warning("database error, answered 503: %s", exc)
     try:
         db.session.rollback()
@@ -121,8 +119,6 @@ DATABASE_DOWN_PAGE = (
 
 def _unexpected(exc):
     db.session.rollback()
-    from flask import current_app
-
     current_app.logger.exception("unhandled error")
     return error_response(500)
 

@@ -98,7 +98,8 @@ def publish(
     )
     if log:
         append_activity(project, actor_id, ev)
-    touch(project.id)  # cached fragments of the project are renewed with this commit
+    # The project's cached fragments are renewed with this commit (its parts by the writes).
+    touch(project.id)
     project_event.send(project, event=ev)
     signal(type).send(project, event=ev)
     db.session.info.setdefault("notices", []).append(ev.notice())

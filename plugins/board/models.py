@@ -21,9 +21,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workspace.cache.revisions import object_parts
 from workspace.extensions import db
 from workspace.models import (
     IdMixin,
@@ -153,6 +155,27 @@ class Task(IdMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def overdue(self, today: date) -> bool:
         return bool(self.due_date and self.due_date < today and not self.column.done)
+
+    def __revision_parts__(self) -> set[str] | None:
+        """The board columns a change of this task shows in: its column, and the one it left
+        (workspace/cache/revisions.py)."""
+        left = inspect(self).attrs.column_id.history.deleted or ()
+        ids = {self.column_id, *left} - {None}
+        return {column_part(i) for i in ids} or None
+
+
+def column_part(column_id: int) -> str:
+    """The revision part of one column's cards (workspace/cache/revisions.py)."""
+    return f"column:{column_id}"
+
+
+def _task_parts(task_id: int, session) -> set[str] | None:
+    """The parts a row attached to task ``task_id`` (a comment) shows in: its column."""
+    task = session.get(Task, task_id)
+    return task.__revision_parts__() if task is not None else None
+
+
+object_parts["task"] = _task_parts
 
 
 class SubItem(IdMixin, db.Model):

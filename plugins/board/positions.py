@@ -18,7 +18,7 @@ from sqlalchemy import case, select, update
 from workspace.cache.revisions import touch
 from workspace.extensions import db
 
-from .models import BoardColumn, Task
+from .models import BoardColumn, Task, column_part
 
 
 def lock_columns(project_id: int) -> None:
@@ -59,10 +59,18 @@ class Order(list):
         self.before = {r.id: r.position for r in rows}
 
     def write(self) -> None:
-        """Store positions 0..n-1 (and this column) for the rows that changed, in one UPDATE."""
+        """Store positions 0..n-1 (and this column) for the rows that changed, in one UPDATE,
+        and renew the column's revision if a card arrived, left or changed place."""
         changed = {i: p for p, i in enumerate(self) if self.before.get(i) != p}
-        if not changed:
+        if not changed and self.before.keys() <= set(self):
             return
+        columns = BoardColumn.__table__
+        project_id = db.session.execute(
+            select(columns.c.project_id).where(columns.c.id == self.column_id)
+        ).scalar_one()
+        touch(project_id, column_part(self.column_id))  # the ORM does not see Core UPDATEs
+        if not changed:
+            return  # the card that left was the last one (or the rest kept their places)
         table = Task.__table__
         db.session.execute(
             update(table)

@@ -130,29 +130,36 @@ def base_query(project_id: int, filters: Filters, today: date):
     return filters.apply(stmt, project_id, today)
 
 
-def first_cards(project_id: int, filters: Filters, today: date, lanes: bool) -> list[Card]:
-    """The first PAGE cards of each column (of each lane), in one query plus eager loads."""
+def first_cards(
+    project_id: int, filters: Filters, today: date, lanes: bool, column_ids=None
+) -> list[Card]:
+    """The first PAGE cards of each column (of each lane; of ``column_ids`` only if given),
+    in one query plus eager loads."""
     partition = [Task.column_id, Task.organisation_id] if lanes else [Task.column_id]
     rn = func.row_number().over(partition_by=partition, order_by=(Task.position, Task.id))
-    inner = filters.apply(
-        select(Task.id.label("id"), rn.label("rn")).where(
-            Task.project_id == project_id, Task.archived.is_(False)
-        ),
-        project_id,
-        today,
-    ).subquery()
+    stmt = select(Task.id.label("id"), rn.label("rn")).where(
+        Task.project_id == project_id, Task.archived.is_(False)
+    )
+    if column_ids is not None:
+        stmt = stmt.where(Task.column_id.in_(list(column_ids)))
+    inner = filters.apply(stmt, project_id, today).subquery()
     ids = select(inner.c.id).where(inner.c.rn <= PAGE)
     return load_cards(
         card_select().where(Task.id.in_(ids)).order_by(Task.column_id, Task.position, Task.id)
     )
 
 
-def column_counts(project_id: int, filters: Filters | None, today: date, lanes=False) -> dict:
-    """{column_id: n} (or {(column_id, org_id): n} for lanes) of active tasks."""
+def column_counts(
+    project_id: int, filters: Filters | None, today: date, lanes=False, column_ids=None
+) -> dict:
+    """{column_id: n} (or {(column_id, org_id): n} for lanes) of active tasks (of the
+    columns ``column_ids`` only, if given)."""
     keys = [Task.column_id, Task.organisation_id] if lanes else [Task.column_id]
     stmt = select(*keys, func.count()).where(
         Task.project_id == project_id, Task.archived.is_(False)
     )
+    if column_ids is not None:
+        stmt = stmt.where(Task.column_id.in_(list(column_ids)))
     if filters is not None:
         stmt = filters.apply(stmt, project_id, today)
     rows = db.session.execute(stmt.group_by(*keys)).all()

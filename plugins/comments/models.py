@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
+from workspace.cache.revisions import parts_of_object
 from workspace.extensions import db
 from workspace.models import IdMixin, StoredFile, User, UTCDateTime, utcnow
 
@@ -54,6 +55,10 @@ class Comment(IdMixin, db.Model):
     @property
     def thread_id(self) -> int:
         return self.parent_id or self.id
+
+    def __revision_parts__(self) -> set[str] | None:
+        """The parts of the project the commented object shows in (a task: its column)."""
+        return parts_of_object(self.object_type, self.object_id, object_session(self))
 
 
 class CommentFile(IdMixin, db.Model):

@@ -59,7 +59,7 @@ def rows_html(rows: list[PortfolioRow], today: date) -> dict[int, Markup]:
             return dict(zip(ids, parts, strict=True))
 
         for pid, part in fragments.reused("portfolio-row", group, (today, role), render).items():
-            html[pid] = Markup(part)  # noqa: S704 - the macro's autoescaped output
+            html[pid] = fragments.with_token(part)  # the macro's autoescaped output
     return html
 
 

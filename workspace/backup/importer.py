@@ -140,7 +140,7 @@ def _check_files(data: dict, rows: list, files: dict[int, bytes]) -> None:
 
 
 def _import(data: dict, files: dict[int, bytes]) -> tuple[int, dict]:
-    from workspace.cache.revisions import touch
+    from workspace.cache.revisions import OTHER, touch
     from workspace.models import Project
     from workspace.plugins import call_hook
 
@@ -156,7 +156,7 @@ def _import(data: dict, files: dict[int, bytes]) -> tuple[int, dict]:
     _rechain(new_id)
     _restore_files(files, tables.get("stored_file", []), maps)
     call_hook("import_project", project=db.session.get(Project, new_id), data=data, id_maps=maps)
-    touch(new_id)  # the rows went in by Core INSERTs, which the ORM does not see
+    touch(new_id, OTHER)  # the rows went in by Core INSERTs, which the ORM does not see
     db.session.commit()
     return new_id, maps
 

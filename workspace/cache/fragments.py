@@ -108,23 +108,24 @@ class FragmentCache:
 cache = FragmentCache()
 
 
-def cached(name: str, project_id: int, key: tuple, render: Callable[[], str]) -> Markup:
+def cached(name: str, project_id: int, key: tuple, render: Callable[[], str], stamp=None) -> Markup:
     """The HTML ``render()`` returns, reused while the project's data is unchanged.
 
     ``key`` holds every per-request value the HTML depends on besides the project's data,
     the people's names and the locale (which the cache adds itself): permissions, filters,
-    the date. ``render`` must read everything else from the database."""
-    budget = int(float(current_app.config.get("FRAGMENT_CACHE_MB") or 0) * 1024 * 1024)
+    the date. ``render`` must read everything else from the database. ``stamp``: the
+    revisions the HTML depends on when they are not the project's and the people's (parts
+    of the project, from :func:`parts`), read before any data."""
+    budget = _budget()
     if budget <= 0 or revisions.writes_pending():
         return Markup(render())  # noqa: S704 - a template's autoescaped output
-    stamp = revisions.current(project_id)  # before any data is read: see revisions.py
-    slot = (name, project_id, str(get_locale()), key)
-    html = cache.get(slot, stamp)
+    if stamp is None:
+        stamp = revisions.current(project_id)  # before any data is read: see revisions.py
+    where = slot(name, project_id, key)
+    html = cache.get(where, stamp)
     if html is None:
-        html = _render_once(slot, stamp, render, budget)
-    if PLACEHOLDER in html:
-        html = html.replace(PLACEHOLDER, generate_csrf())
-    return Markup(html)  # noqa: S704
+        html = _render_once(where, stamp, render, budget)
+    return with_token(html)
 
 
 def reused(name: str, project_ids, key: tuple, compute: Callable, size: int = 1024) -> dict:
@@ -133,25 +134,76 @@ def reused(name: str, project_ids, key: tuple, compute: Callable, size: int = 10
     whose value is missing or stale, all at once. ``key``: as for :func:`cached`; ``size``:
     the bytes one value takes, about. Values are shared between requests: never change one."""
     ids = list(project_ids)
-    budget = int(float(current_app.config.get("FRAGMENT_CACHE_MB") or 0) * 1024 * 1024)
-    if budget <= 0 or revisions.writes_pending() or not ids:
+    if _budget() <= 0 or revisions.writes_pending() or not ids:
         return compute(ids) if ids else {}
     stamps = _stamps(tuple(sorted(ids)))  # before any data is read: see revisions.py
     locale = str(get_locale())
-    found, missing = {}, []
-    for pid in ids:
-        value = cache.get((name, pid, locale, key), stamps[pid])
-        if value is None:
-            missing.append(pid)
+    slots = {pid: (name, pid, locale, key) for pid in ids}
+    return reuse_each(slots, stamps, compute, size)
+
+
+def parts(project_id: int) -> dict[str, int]:
+    """The revisions of the project's parts and of the people (``revisions.current_parts``),
+    once per request; read them before the data of the fragments they stamp."""
+    return _parts(project_id)
+
+
+def part_stamp(revs: dict[str, int], part: str) -> tuple[int, int, int]:
+    """The stamp of a fragment showing one part of a project (a board column): its part,
+    whatever is not attributed to parts, and the people."""
+    return revs.get(part, 0), revs.get(revisions.OTHER, 0), revs.get(revisions.PEOPLE, 0)
+
+
+def slot(name: str, project_id: int, key: tuple) -> tuple:
+    """Where :func:`cached` keeps a fragment (for :func:`reuse_each` to share it)."""
+    return name, project_id, str(get_locale()), key
+
+
+def reuse_each(slots: dict, stamps: dict, compute: Callable, size: int | None = None) -> dict:
+    """``{ident: value}`` for every ident of ``slots`` (``{ident: slot}``), each reused while
+    its ``stamps[ident]`` (read before any data) is unchanged; ``compute(idents)`` returns
+    the missing ones, all at once. Idents another request is computing are waited for, as in
+    :func:`cached`. ``size``: the bytes one value takes (None: an HTML text's own)."""
+    budget = _budget()
+    if budget <= 0 or revisions.writes_pending():
+        return _for_cache(compute, list(slots))
+    found, mine, theirs = {}, [], {}
+    for ident, where in slots.items():
+        value = cache.get(where, stamps[ident])
+        if value is not None:
+            found[ident] = value
+        elif (event := cache.claim(where, stamps[ident])) is None:
+            mine.append(ident)
         else:
-            found[pid] = value
-    if missing:
-        fresh = compute(missing)
-        if not revisions.writes_pending():
-            for pid in missing:
-                cache.put((name, pid, locale, key), stamps[pid], fresh[pid], budget, size)
-        found.update(fresh)
+            theirs[ident] = event
+    try:
+        if mine:
+            fresh = _for_cache(compute, mine)
+            if not revisions.writes_pending():
+                for ident in mine:
+                    cache.put(slots[ident], stamps[ident], fresh[ident], budget, size)
+            found.update(fresh)
+    finally:
+        for ident in mine:
+            cache.release(slots[ident], stamps[ident])
+    late = []
+    for ident, event in theirs.items():
+        event.wait(WAIT)
+        value = cache.get(slots[ident], stamps[ident])
+        if value is None:
+            late.append(ident)  # the other render failed: do it here, store nothing
+        else:
+            found[ident] = value
+    if late:
+        found.update(_for_cache(compute, late))
     return found
+
+
+def with_token(html: str) -> Markup:
+    """A fragment's HTML with the viewer's CSRF token in place of the placeholder."""
+    if PLACEHOLDER in html:
+        html = html.replace(PLACEHOLDER, generate_csrf())
+    return Markup(html)  # noqa: S704 - a template's autoescaped output
 
 
 def page_body(name: str, project, render: Callable[[], str], *key) -> Markup:
@@ -170,6 +222,24 @@ def rights_key(project) -> tuple[str, ...]:
 @per_request  # a page reusing two kinds of values of the same projects reads them once
 def _stamps(ids: tuple[int, ...]) -> dict[int, tuple[int, int]]:
     return revisions.current_many(ids)
+
+
+@per_request
+def _parts(project_id: int) -> dict[str, int]:
+    return revisions.current_parts(project_id)
+
+
+def _budget() -> int:
+    return int(float(current_app.config.get("FRAGMENT_CACHE_MB") or 0) * 1024 * 1024)
+
+
+def _for_cache(compute: Callable, idents: list) -> dict:
+    """``compute(idents)`` with ``csrf_token()`` rendering the placeholder."""
+    g.fragment_placeholder = True
+    try:
+        return compute(idents)
+    finally:
+        g.fragment_placeholder = False
 
 
 def _render_once(slot, stamp, render, budget: int) -> str:

@@ -24,6 +24,16 @@ named other data in a process's cache. What bumps ``project:<id>``:
    change is published);
 3. :func:`touch`, for a Core statement that bypasses the ORM (the board's position updates).
 
+A project also has finer revisions, ``project:<id>:<part>``, for pages whose pieces change
+separately (the board's columns: ``column:<column id>``). A class whose changes show in known
+parts only says which with a ``__revision_parts__(self)`` method (followed through
+``__revision_parent__`` as well); every other change of the project renews
+``project:<id>:other``, which a piece stamped with parts reads too. So a task moved between two
+columns renews the project, ``column:<a>`` and ``column:<b>``, and the board renders those two
+columns again, not its other columns nor its frame (``plugins/board/views.py``). A comment (or
+any object pointing at another by type and id) asks :data:`object_parts` for the parts of the
+object it is attached to.
+
 A :class:`~workspace.models.User` bumps ``people`` when its name, organisation, email or
 status changes; an :class:`~workspace.models.Organisation`, on any change.
 
@@ -43,6 +53,7 @@ from sqlalchemy.orm import Session, object_session
 from workspace.extensions import db
 
 PEOPLE = "people"
+OTHER = "other"  # the part renewed by every change of a project not attributed to parts
 PENDING = "revisions:pending"  # session.info key: scopes to bump when this transaction commits
 
 revision_table = Table(
@@ -60,10 +71,38 @@ def project_scope(project_id: int) -> str:
     return f"project:{project_id}"
 
 
-def touch(project_id: int, session: Session | None = None) -> None:
-    """Renew the project's revision when the current transaction commits (for writes the
-    ORM does not see: Core ``update()`` statements)."""
-    _pending(session or db.session()).add(project_scope(project_id))
+def part_scope(project_id: int, part: str) -> str:
+    return f"project:{project_id}:{part}"
+
+
+#: ``{object type: function(object id, session) -> parts or None}``: the parts of its project
+#: an object shows in, for the rows attached to it by type and id (a task's comments).
+object_parts: dict = {}
+
+
+def touch(project_id: int, *parts: str, session: Session | None = None) -> None:
+    """Renew the project's revision, and those of ``parts``, when the current transaction
+    commits (for writes the ORM does not see: Core ``update()`` statements)."""
+    pending = _pending(session or db.session())
+    pending.add(project_scope(project_id))
+    pending.update(part_scope(project_id, part) for part in parts)
+
+
+def current_parts(project_id: int) -> dict[str, int]:
+    """``{part: revision}`` of every part of the project ever renewed (:data:`OTHER`
+    included) and ``{PEOPLE: revision}``, as committed now, in one query on the key's range."""
+    prefix = part_scope(project_id, "")
+    scope = revision_table.c.scope
+    rows = (
+        db.session.connection()
+        .execute(
+            select(scope, revision_table.c.value).where(
+                ((scope > prefix) & (scope < prefix[:-1] + ";")) | (scope == PEOPLE)
+            )
+        )
+        .all()
+    )
+    return {name.removeprefix(prefix): value for name, value in rows}
 
 
 def current(project_id: int) -> tuple[int, int]:
@@ -116,9 +155,14 @@ def scopes_of(obj, modified: bool = True) -> set[str]:
     if isinstance(obj, Organisation):
         return {PEOPLE}
     if isinstance(obj, Project):
-        return {project_scope(obj.id)} if obj.id is not None else set()
+        if obj.id is None:
+            return set()
+        return {project_scope(obj.id), part_scope(obj.id, OTHER)}
     project_id = project_of(obj)
-    return {project_scope(project_id)} if project_id is not None else set()
+    if project_id is None:
+        return set()
+    parts = parts_of(obj) or (OTHER,)
+    return {project_scope(project_id), *(part_scope(project_id, part) for part in parts)}
 
 
 def project_of(obj) -> int | None:
@@ -134,6 +178,28 @@ def project_of(obj) -> int | None:
             return None
         obj = _parent(obj, parent)
     return None
+
+
+def parts_of(obj) -> set[str] | None:
+    """The parts of its project a change of ``obj`` shows in, from the first
+    ``__revision_parts__`` along its ``__revision_parent__`` chain; None: not known."""
+    for _ in range(5):
+        if obj is None:
+            return None
+        method = getattr(type(obj), "__revision_parts__", None)
+        if method is not None:
+            return method(obj)
+        parent = getattr(type(obj), "__revision_parent__", None)
+        if parent is None:
+            return None
+        obj = _parent(obj, parent)
+    return None
+
+
+def parts_of_object(object_type: str, object_id: int, session: Session) -> set[str] | None:
+    """The parts the object ``(object_type, object_id)`` shows in (:data:`object_parts`)."""
+    find = object_parts.get(object_type)
+    return find(object_id, session) if find is not None else None
 
 
 def _parent(obj, name: str):

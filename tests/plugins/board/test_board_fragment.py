@@ -10,7 +10,7 @@ import flask_babel
 import pytest
 
 from plugins.board import operations as ops
-from plugins.board import setup, views
+from plugins.board import setup, trash, views
 from plugins.board.positions import Order, lock_columns
 from plugins.comments import operations as comments
 from tests.factories import create_org, create_user
@@ -43,12 +43,13 @@ def fresh(app, client, project, query="") -> str:
 
 
 def test_a_second_view_is_served_from_the_cache(board, login_as):
-    project, people, _columns, _tasks = board
+    project, people, columns, _tasks = board
     client = login_as(people["director"])
     first = page(client, project)
-    hits = fragments.cache.hits
+    hits, misses = fragments.cache.hits, fragments.cache.misses
     assert without_tokens(page(client, project)) == without_tokens(first)
-    assert fragments.cache.hits == hits + 1
+    assert fragments.cache.hits == hits + 1 + len(columns)  # the frame, then each column
+    assert fragments.cache.misses == misses
 
 
 def _rename_user(project, people, columns, tasks):
@@ -88,6 +89,20 @@ def _comment(project, people, columns, tasks):
     comments.post_comment(project, people["adviser"], "task", tasks[1].id, "Un avis du Pôle")
 
 
+def _undeleted(project, people, columns, tasks):
+    ops.delete_task(tasks[4], people["director"])
+    db.session.commit()
+    yield
+    trash.undelete_task(tasks[4], people["director"])
+
+
+def _subitem_ticked(project, people, columns, tasks):
+    item = ops.add_subitem(tasks[0], people["director"], "Relire")
+    db.session.commit()
+    yield
+    ops.toggle_subitem(item, people["director"], True)
+
+
 def _member_and_partner(project, people, columns, tasks):
     yield
     newcomer = create_user("Yves Nouveau", organisation=create_org("Nouvelle association"))
@@ -107,6 +122,9 @@ CHANGES = {
         c[0], pe["coordinator"], "À lancer", 2, False
     ),
     "column added": lambda p, pe, c, t: setup.add_column(p, pe["coordinator"], "Recette", None),
+    "column deleted": lambda p, pe, c, t: setup.delete_column(c[3], pe["coordinator"]),
+    "columns reordered": lambda p, pe, c, t: setup.shift_column(c[0], pe["coordinator"], 1),
+    "task in the trash": lambda p, pe, c, t: ops.delete_task(t[3], pe["director"]),
 }
 GENERATORS = {
     "assignee renamed": _rename_user,
@@ -115,6 +133,8 @@ GENERATORS = {
     "positions rewritten (Core UPDATE)": _positions_only,
     "comment posted": _comment,
     "member and partner added": _member_and_partner,
+    "task out of the trash": _undeleted,
+    "sub-item ticked": _subitem_ticked,
 }
 
 

@@ -352,7 +352,7 @@ MUTATIONS = [
     ),
     M(
         "fragment-key-rights",
-        "plugins/board/views.py",
+        "plugins/board/body.py",
         "    key = (editable, manage, day, astuple(filters))\n",
         "    key = (day, astuple(filters))\n",
         "tests/plugins/board/test_board_fragment.py::test_rights_are_part_of_the_key",

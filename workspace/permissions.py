@@ -164,8 +164,34 @@ def can(user, project, permission: str) -> bool:
     site_rule = SITE_PERMISSIONS.get(permission)
     if site_rule is not None:
         return site_rule(user)
+    return _grants(REGISTRY[permission], roles_of(user, project), project)
+
+
+def can_each(user, projects, permission: str) -> list:
+    """The projects of ``projects`` where :func:`can` says yes, the user and the request's
+    memberships resolved once rather than once per project (the home page asks this of 50
+    projects for six permissions)."""
+    if permission in SITE_PERMISSIONS:
+        return list(projects) if can(user, None, permission) else []
     perm = REGISTRY[permission]
-    roles = roles_of(user, project)
+    if isinstance(user, LocalProxy):
+        user = user._get_current_object()
+    cache = g.setdefault("_memberships", {})
+    kept = []
+    for project in projects:
+        membership = cache.get((getattr(user, "id", None), project.id), False)
+        if membership is False:  # not loaded yet: can() loads and remembers it
+            roles = roles_of(user, project)
+        else:
+            roles = membership.roles if membership is not None else frozenset()
+        if _grants(perm, roles, project):
+            kept.append(project)
+    return kept
+
+
+def _grants(perm: Permission, roles: frozenset[str], project) -> bool:
+    """The rule of :func:`can` once the roles are known: a role of the permission, and no
+    write on an archived project."""
     if not roles & perm.roles:
         return False
     return not (perm.write and project.archived)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from workspace.extensions import db
-from workspace.permissions import can
+from workspace.permissions import can, can_each
 from workspace.web.formats import ngettext
 
 from .lookups import today
@@ -126,7 +126,7 @@ def my_projects_top(projects=(), **_kw) -> str | None:
     if not current_user.is_authenticated:
         return None
     count, _late = _my_open_tasks(current_user, [p.id for p in projects])
-    if not count and not any(can(current_user, p, "board.edit") for p in projects):
+    if not count and not can_each(current_user, projects, "board.edit"):
         return None
     return render_template(
         "board/_my_tasks_link.html", count=count, url=url_for("board_mine.index")

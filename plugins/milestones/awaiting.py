@@ -9,6 +9,7 @@ from flask import render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func
 
+from workspace.cache.memo import per_request
 from workspace.extensions import db
 from workspace.projects.awaiting import Awaiting, projects_where
 from workspace.web.formats import ngettext
@@ -17,8 +18,12 @@ from .models import Milestone, Status
 
 
 def _counts(project_ids: list[int], status: Status) -> dict[int, int]:
-    if not project_ids:
-        return {}
+    """``{project id: milestones in status}`` (shared within the request: do not change it)."""
+    return _counted(tuple(project_ids), status) if project_ids else {}
+
+
+@per_request  # the home page asks it twice: « Ce qui vous attend » and the entry point
+def _counted(project_ids: tuple[int, ...], status: Status) -> dict[int, int]:
     rows = db.session.execute(
         db.select(Milestone.project_id, func.count(Milestone.id))
         .where(Milestone.project_id.in_(project_ids), Milestone.status == status.value)

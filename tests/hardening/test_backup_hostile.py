@@ -170,7 +170,7 @@ def test_a_refused_import_leaves_no_file_behind(backup, monkeypatch):
     _world, data, files = backup
     written = []
 
-    def fail(project_id):
+    def fail(project_id, *parts):
         written.extend(db.session.info.get("written_files", []))
         raise ValueError("the last step failed")
 

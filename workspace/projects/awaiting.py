@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workspace.models import Membership, Project
-from workspace.permissions import can, remember_membership
+from workspace.permissions import can_each, remember_membership
 from workspace.plugins import call_hook
 
 TONES = ("danger", "warn", "info")  # shown in this order
@@ -32,7 +32,7 @@ class Awaiting:
 
 
 def projects_where(user, projects: list[Project], permission: str) -> list[Project]:
-    return [p for p in projects if can(user, p, permission)]
+    return can_each(user, projects, permission)
 
 
 def awaiting_for(user, rows: list[tuple[Project, Membership]]) -> list[Awaiting]:

@@ -47,6 +47,7 @@ def main() -> None:
         action="store_true",
         help="move a task before each request (untimed): the page right after a change",
     )
+    parser.add_argument("--pg", default="", help="a PostgreSQL URL (else SQLite)")
     parser.add_argument("--html", default="", help="write the pyinstrument HTML report here")
     parser.add_argument("--no-profile", action="store_true", help="only time the requests")
     parser.add_argument(
@@ -59,6 +60,10 @@ def main() -> None:
 
     instance = tempfile.mkdtemp(prefix="coop-prof-")
     url = f"sqlite:///{Path(instance) / 'bench.sqlite'}"
+    if args.pg:
+        from bench.run import database
+
+        url = database("postgresql", args.pg, Path(instance), "coop_profile")
     app = create_app({"INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url})
     data = seed(app, args.tasks)
     if args.projects > 1:

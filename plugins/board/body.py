@@ -116,16 +116,18 @@ def columns(project, ids, filters: Filters, editable: bool, day: date, revisions
 def _render_columns(project, ids, filters: Filters, editable: bool, day: date) -> dict:
     wanted = set(ids)
     cols = [c for c in _columns(project) if c.id in wanted]
-    if len(cols) <= FEW:  # after a change: an indexed, limited read per column
-        by_column = {col.id: queries.column_page(col, filters, day, 0) for col in cols}
-        tasks = [card for cards in by_column.values() for card in cards]
+    if len(cols) <= FEW:  # after a change: an indexed, limited read of each column
+        tasks = queries.first_cards_of(cols, filters, day) if cols else []
     else:  # the whole board: one read numbering each column's cards, whatever their number
         tasks = queries.first_cards(project.id, filters, day, lanes=False, column_ids=ids)
-        by_column = {}
-        for t in tasks:
-            by_column.setdefault(t.column_id, []).append(t)
+    by_column: dict = {}
+    for t in tasks:
+        by_column.setdefault(t.column_id, []).append(t)
     totals = queries.column_counts(project.id, None, day, column_ids=ids)
-    shown = queries.column_counts(project.id, filters, day, column_ids=ids)
+    if filters.active:
+        shown = queries.column_counts(project.id, filters, day, column_ids=ids)
+    else:
+        shown = totals
     lane = filters.organisation if filters.group == "org" else None
     context = card_context(project, tasks, cols, editable, day)
     return {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from workspace.extensions import db
@@ -174,6 +174,27 @@ def column_page(column: BoardColumn, filters: Filters, today: date, offset: int)
     )
     stmt = filters.apply(stmt, column.project_id, today)
     return load_cards(stmt.order_by(Task.position, Task.id).offset(offset).limit(PAGE))
+
+
+def first_cards_of(columns: list[BoardColumn], filters: Filters, today: date) -> list[Card]:
+    """The first PAGE cards of a few columns (a move's two), in three queries: each column's
+    first ids by its position index, joined in one statement, rather than numbering every
+    card of the columns as :func:`first_cards` does for the whole board."""
+    heads = []
+    for column in columns:
+        head = select(Task.id).where(
+            Task.project_id == column.project_id,
+            Task.archived.is_(False),
+            Task.column_id == column.id,
+        )
+        head = filters.apply(head, column.project_id, today)
+        head = head.order_by(Task.position, Task.id).limit(PAGE).subquery()
+        heads.append(select(head.c.id))
+    ids = union_all(*heads) if len(heads) > 1 else heads[0]
+    return load_cards(
+        card_select().where(Task.id.in_(ids)).order_by(Task.column_id, Task.position, Task.id),
+        by_list=True,
+    )
 
 
 def my_tasks(user) -> list[Task]:

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import text
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, lazyload
 
 from workspace import operations
 from workspace.cache import fragments
@@ -18,6 +18,7 @@ from workspace.permissions import can, requires
 from workspace.plugins import plugins
 from workspace.projects.awaiting import awaiting_for
 from workspace.projects.forms import ProjectForm
+from workspace.projects.home import project_cards
 from workspace.web.feedback import toast
 
 bp = Blueprint("projects", __name__)
@@ -73,12 +74,19 @@ def index():
         .join(Membership, Membership.project_id == Project.id)
         .where(Membership.user_id == current_user.id)
         .order_by(Project.archived, Project.name)
-        .options(selectinload(Project.partners))  # each card names them
+        .options(
+            lazyload(Membership.user),  # the viewer: not 50 joined copies of them
+            defer(Project.summary),
+        )
     ).all()
     awaiting = awaiting_for(current_user, rows)
     open_projects = [project for project, _m in rows if not project.archived]
     return render_template(
-        "projects/index.html", rows=rows, awaiting=awaiting, open_projects=open_projects
+        "projects/index.html",
+        rows=rows,
+        cards=project_cards(rows),
+        awaiting=awaiting,
+        open_projects=open_projects,
     )
 
 

@@ -141,3 +141,21 @@ def test_the_empty_board_note_follows_the_first_and_last_task(login_as, app):
     ops.archive_task(db.session.get(Task, task.id), people["director"])
     db.session.commit()
     assert "Le tableau est vide" in page(client, project)
+
+
+def test_after_a_move_the_page_reads_only_the_two_columns(board, login_as):
+    """Statements of the page after a move: those of the page served from the cache, plus
+    the two columns' (their columns, their cards, assignees and labels, counts, comment
+    counts and sub-items: 7 whatever the number of cards)."""
+    from tests.plugins.board.test_board_page import _count_queries
+
+    project, people, columns, tasks = board
+    client = login_as(people["director"])
+    url = f"/projects/{project.id}/board/"
+    page(client, project)
+    cached, _html = _count_queries(client, url)
+    ops.move_task(tasks[0], people["director"], columns[1], 0)
+    db.session.commit()
+    after, html = _count_queries(client, url)
+    assert after - cached <= 7, (cached, after)
+    assert html.count("<article") == len(tasks)

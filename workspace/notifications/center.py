@@ -23,6 +23,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from workspace.cache.memo import per_request
 from workspace.extensions import db
 from workspace.models import IdMixin, Membership, Project, User, UTCDateTime, utcnow
 from workspace.notifications.mail import queue_mail
@@ -228,6 +229,7 @@ def _discard(session: Session, previous_transaction) -> None:
     session.info.pop("notifications_out", None)
 
 
+@per_request  # the bell and the notifications page both show it
 def unread_count(user_id: int) -> int:
     return db.session.scalar(
         db.select(func.count(Notification.id)).filter_by(user_id=user_id, read_at=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from workspace.events import project_event
 from workspace.extensions import db
@@ -33,8 +33,8 @@ def index():
         db.select(Notification)
         .filter_by(user_id=current_user.id)
         .order_by(Notification.id.desc())
-        # Each row names its actor and project: loaded with the page, not one query each.
-        .options(selectinload(Notification.actor), selectinload(Notification.project)),
+        # Each row names its actor and project: joined to the page's query.
+        .options(joinedload(Notification.actor), joinedload(Notification.project)),
         page=page,
         per_page=PAGE,
         error_out=False,

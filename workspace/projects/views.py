@@ -251,25 +251,39 @@ def download_file(project_id: int, file_id: int):
 @bp.route("/projects/<int:project_id>/activity")
 @requires("activity.view")
 def activity(project_id: int):
+    """The project's activity log, a page of entries at a time, filtered by kind. The list is
+    reused while the project's data is unchanged (an entry is written with every change)."""
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     kind = request.args.get("type", "")[:40]
-    query = db.select(Activity).filter_by(project_id=project_id)
+    project = g.project
+    listing = fragments.page_body(
+        "activity", project, lambda: _activity_list(project, page, kind), page, kind
+    )
+    if htmx:
+        return listing
+    types = db.session.scalars(KINDS, {"project": project_id}).all()
+    choices = sorted(((t, str(activity_type(t)[0])) for t in types), key=lambda c: c[1])
+    return render_template(
+        "projects/activity.html",
+        project=project,
+        listing=listing,
+        page=page,
+        types=choices,
+        kind=kind,
+    )
+
+
+def _activity_list(project, page: int, kind: str) -> str:
+    query = db.select(Activity).filter_by(project_id=project.id)
     if kind:
         query = query.where(Activity.object_type == kind)
     entries = db.paginate(
-        query.order_by(Activity.id.desc()),
-        page=page,
-        per_page=ACTIVITY_PAGE,
-        error_out=False,
+        query.order_by(Activity.id.desc()), page=page, per_page=ACTIVITY_PAGE, error_out=False
     )
-    types = db.session.scalars(KINDS, {"project": project_id}).all()
-    template = "projects/_activity_list.html" if htmx else "projects/activity.html"
-    choices = sorted(((t, str(activity_type(t)[0])) for t in types), key=lambda c: c[1])
     return render_template(
-        template,
-        project=g.project,
+        "projects/_activity_list.html",
+        project=project,
         entries=entries,
-        types=choices,
         kind=kind,
         activity_type=activity_type,
     )

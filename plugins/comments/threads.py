@@ -72,8 +72,10 @@ def thread(project: Project, object_type: str, object_id: int, after: int = 0) -
     )
 
 
-def mark_read(user, project: Project, object_type: str, object_id: int, last_id: int | None = None):
-    """Remember the last comment seen (never goes backwards)."""
+def mark_read(
+    user, project: Project, object_type: str, object_id: int, last_id: int | None = None
+) -> bool:
+    """Remember the last comment seen (never goes backwards); True if that changed it."""
     latest = (
         db.session.scalar(
             db.select(func.max(Comment.id)).filter_by(
@@ -97,7 +99,9 @@ def mark_read(user, project: Project, object_type: str, object_id: int, last_id:
             last_seen_id=0,
         )
         db.session.add(row)
+    before = row.last_seen_id
     row.last_seen_id = max(row.last_seen_id or 0, seen)
+    return row.last_seen_id != before
 
 
 def unread(user, project: Project) -> dict[tuple[str, int], int]:

@@ -134,8 +134,15 @@ def _threads_context() -> dict:
 @requires("comments.view")
 def thread(project_id: int, object_type: str, object_id: int):
     c, obj = _found(object_type, object_id)
-    ops.mark_read(current_user, g.project, object_type, object_id)
-    db.session.commit()
+    if ops.mark_read(current_user, g.project, object_type, object_id):
+        # The page renders from what is loaded now (a commit would expire it all: the
+        # person, the project, the membership read again by the layout).
+        session = db.session()
+        session.expire_on_commit = False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = True
     before = _int(request.args.get("before"))
     ctx = panel_context(g.project, object_type, object_id, c, obj, before=before or None)
     link = None if object_type == "project" else c.url(obj)

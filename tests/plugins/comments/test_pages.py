@@ -135,3 +135,40 @@ def test_the_discussion_s_statements_do_not_grow_with_its_conversations(roles_pr
     many, page = statements()
     assert all(title in page for title in titles)
     assert many == few
+
+
+def test_a_thread_already_read_is_shown_without_a_write(roles_project, login_as):
+    """The read marker is written when there is something new to mark, and then without
+    expiring what the request loaded: the layout does not read the membership again."""
+    from workspace.models import Project, User
+
+    project, people = roles_project
+    client = login_as(people["director"])
+    url, project_id, adviser_id = thread_url(project), project.id, people["adviser"].id
+    _fill(project, people["adviser"], 3)
+    statements = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(" ".join(statement.split()).upper())
+
+    def view() -> tuple[list[str], list[str], str]:
+        statements.clear()
+        html = _statements(client, url)[1]
+        writes = [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+        memberships = [s for s in statements if "FROM MEMBERSHIP" in s]
+        return writes, memberships, html
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        first = view()
+        again = view()
+        _fill(db.session.get(Project, project_id), db.session.get(User, adviser_id), 1)
+        newer = view()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(first[0]) == 1 and first[0][0].startswith("INSERT")  # the new read marker
+    assert again[0] == []  # nothing new: nothing written
+    assert len(newer[0]) == 1 and newer[0][0].startswith("UPDATE")
+    for _writes, memberships, _html in (first, again, newer):
+        assert len(memberships) == 1, memberships  # read once, not again after the commit
+    assert "Message 2" in again[2]

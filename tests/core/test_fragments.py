@@ -144,3 +144,33 @@ def test_simultaneous_misses_render_once(app, project):
         t.join(10)
     assert results == ["<p>une fois</p>"] * 6
     assert len(calls) == 1
+
+
+def test_a_tuple_counts_the_memory_of_its_text():
+    cache = fragments.FragmentCache()
+    budget = sys.getsizeof("x" * 1000) + 100
+    cache.put("a", 1, ("x" * 1000, 3), budget=budget)
+    assert cache.get("a", 1) == ("x" * 1000, 3)
+    cache.put("b", 1, ("y" * 1000, 4), budget=budget)  # both would not fit: a goes
+    assert cache.get("a", 1) is None and len(cache) == 1
+
+
+def test_reuse_each_computes_the_missing_ones_together(app, project):
+    batches = []
+
+    def compute(idents):
+        batches.append(sorted(idents))
+        return {i: f"<p>{i}</p>" for i in idents}
+
+    with app.test_request_context():
+        slots = {i: fragments.slot("t-each", project.id, (i,)) for i in (1, 2, 3)}
+        stamps = dict.fromkeys(slots, (7, 0))
+        assert fragments.reuse_each(slots, stamps, compute)[2] == "<p>2</p>"
+        assert fragments.reuse_each(slots, {**stamps, 3: (8, 0)}, compute)[3] == "<p>3</p>"
+        assert batches == [[1, 2, 3], [3]]  # a new stamp renders its own piece alone
+        app.config["FRAGMENT_CACHE_MB"], saved = "0", app.config["FRAGMENT_CACHE_MB"]
+        try:
+            fragments.reuse_each(slots, stamps, compute)
+        finally:
+            app.config["FRAGMENT_CACHE_MB"] = saved
+        assert batches[-1] == [1, 2, 3]  # no cache: every piece, every time

@@ -72,7 +72,7 @@ class FragmentCache:
             old = self._items.pop(slot, None)
             if old is not None:
                 self._bytes -= old[2]
-            size = sys.getsizeof(html) if size is None else size
+            size = _size(html) if size is None else size
             if size > budget:
                 return
             self._items[slot] = (stamp, html, size)
@@ -106,6 +106,14 @@ class FragmentCache:
 
 
 cache = FragmentCache()
+
+
+def _size(value) -> int:
+    """The memory of a fragment: its text's, or its parts' for a tuple (a column's HTML with
+    its count), whose own size would leave the text out."""
+    if isinstance(value, tuple):
+        return sum(sys.getsizeof(part) for part in value)
+    return sys.getsizeof(value)
 
 
 def cached(name: str, project_id: int, key: tuple, render: Callable[[], str], stamp=None) -> Markup:

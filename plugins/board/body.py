@@ -87,19 +87,21 @@ def board_body(project, filters: Filters, editable: bool, manage: bool, day: dat
         project.id,
         key,
         lambda: _render_frame(project, filters, editable),
-        stamp=fragments.part_stamp(revisions, "frame"),
+        stamp=fragments.part_stamp(revisions, "frame"),  # no change is the frame's alone
     )
     top, note, rest = str(frame).split(EMPTY_NOTE)
     ids = [int(i) for i in COLUMN_AT.findall(rest)]
     pieces = columns(project, ids, filters, editable, day, revisions)
     empty = not any(total for _html, total in pieces.values())
-    rest = COLUMN_AT.sub(lambda m: pieces[int(m.group(1))][0], rest)
+    # A column deleted since the frame was stored is missing: its place stays empty.
+    rest = COLUMN_AT.sub(lambda m: pieces.get(int(m.group(1)), ("", 0))[0], rest)
     return Markup(top + (note if empty else "") + rest)  # noqa: S704 - autoescaped pieces
 
 
 def columns(project, ids, filters: Filters, editable: bool, day: date, revisions=None) -> dict:
     """``{column id: (HTML, number of tasks)}``: each column's first cards under its header,
-    reused until a task of the column (or anything else than a task: ``other``) changes."""
+    reused until a task of the column (or anything else than a task: ``other``) changes. A
+    column of ``ids`` that no longer exists is left out."""
     if revisions is None:
         revisions = fragments.parts(project.id)  # before any data is read
     args = astuple(filters)

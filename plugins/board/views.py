@@ -60,7 +60,10 @@ def column(project_id: int, column_id: int):
     editable = can(current_user, project, "board.edit")
     day = today()
     if not offset:
-        return body.columns(project, [col.id], filters, editable, day, revisions)[col.id][0]
+        piece = body.columns(project, [col.id], filters, editable, day, revisions).get(col.id)
+        if piece is None:
+            abort(404)  # deleted while this request read it
+        return piece[0]
     return fragments.cached(
         "board-column",
         project.id,

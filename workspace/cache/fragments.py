@@ -170,8 +170,9 @@ def slot(name: str, project_id: int, key: tuple) -> tuple:
 def reuse_each(slots: dict, stamps: dict, compute: Callable, size: int | None = None) -> dict:
     """``{ident: value}`` for every ident of ``slots`` (``{ident: slot}``), each reused while
     its ``stamps[ident]`` (read before any data) is unchanged; ``compute(idents)`` returns
-    the missing ones, all at once. Idents another request is computing are waited for, as in
-    :func:`cached`. ``size``: the bytes one value takes (None: an HTML text's own)."""
+    the missing ones, all at once (it may leave out those that no longer exist). Idents
+    another request is computing are waited for, as in :func:`cached`. ``size``: the bytes
+    one value takes (None: an HTML text's own)."""
     budget = _budget()
     if budget <= 0 or revisions.writes_pending():
         return _for_cache(compute, list(slots))
@@ -189,7 +190,8 @@ def reuse_each(slots: dict, stamps: dict, compute: Callable, size: int | None = 
             fresh = _for_cache(compute, mine)
             if not revisions.writes_pending():
                 for ident in mine:
-                    cache.put(slots[ident], stamps[ident], fresh[ident], budget, size)
+                    if ident in fresh:  # computed: it may leave out one that no longer exists
+                        cache.put(slots[ident], stamps[ident], fresh[ident], budget, size)
             found.update(fresh)
     finally:
         for ident in mine:

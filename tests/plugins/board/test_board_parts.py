@@ -159,3 +159,23 @@ def test_after_a_move_the_page_reads_only_the_two_columns(board, login_as):
     after, html = _count_queries(client, url)
     assert after - cached <= 7, (cached, after)
     assert html.count("<article") == len(tasks)
+
+
+def test_a_column_deleted_while_the_page_is_read_leaves_its_place_empty(
+    board, login_as, monkeypatch
+):
+    """The frame names the columns of its revision; one deleted by a commit that lands after
+    this request read the revisions is not found when its cards are read: no error."""
+    from plugins.board import body
+
+    project, people, columns, tasks = board
+    client = login_as(people["director"])
+    page(client, project)
+    ops.update_task(tasks[3], people["director"], title="Renommée")  # « En cours » to render
+    db.session.commit()
+    shown = body._columns
+    monkeypatch.setattr(body, "_columns", lambda p: [c for c in shown(p) if c != columns[1]])
+    html = page(client, project)
+    assert f'id="t{tasks[3].id}"' not in html and f'id="t{tasks[0].id}"' in html
+    column = f"/projects/{project.id}/board/columns/{columns[1].id}"
+    assert client.get(column).status_code == 404

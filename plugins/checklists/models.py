@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workspace.cache.revisions import object_parts
 from workspace.extensions import db
 from workspace.models import (
     IdMixin,
@@ -55,9 +56,27 @@ def _english() -> bool:
     return bool(loc and loc.language == "en")
 
 
+#: The revision part of the checklists' page (workspace/cache/revisions.py): a change of a
+#: checklist renews it, not the board's columns; a task moved does not renew it.
+PART = "checklists"
+
+
+def _checklists_part(_row) -> set[str]:
+    return {PART}
+
+
+def _comment_parts(_item_id: int, _session) -> set[str]:
+    """A comment on an item shows in the checklists' page (its count) only."""
+    return {PART}
+
+
+object_parts["checklist_item"] = _comment_parts
+
+
 class Setup(IdMixin, db.Model):
     """Which template a project's checklists were created from (one row per project)."""
 
+    __revision_parts__ = _checklists_part
     __tablename__ = "checklists_setup"
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), unique=True
@@ -72,6 +91,7 @@ class Setup(IdMixin, db.Model):
 class Section(IdMixin, db.Model):
     """A group of items inside one area's checklist."""
 
+    __revision_parts__ = _checklists_part
     __tablename__ = "checklists_section"
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
@@ -93,6 +113,7 @@ class Section(IdMixin, db.Model):
 class Item(IdMixin, VersionedMixin, db.Model):
     """One thing to do or to check, with its status, responsible, evidence and verification."""
 
+    __revision_parts__ = _checklists_part
     __tablename__ = "checklists_item"
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True

@@ -16,7 +16,7 @@ from workspace.permissions import can, requires
 from . import catalog, queries
 from .forms import ItemForm, fill_choices
 from .hooks import comment_counts, milestone_options, render_markdown
-from .models import Item, Status
+from .models import PART, Item, Status
 from .operations import setup_of
 
 bp = Blueprint("checklists", __name__, template_folder="templates")
@@ -96,9 +96,10 @@ def index(project_id: int):
 
 
 def render_page(project, area: str | None, open_item: Item | None = None, status: int = 200):
-    """The page; its body (every section and item) is reused while the project's data is
-    unchanged (workspace/cache/fragments.py), keyed by the viewer's rights, the tab and the day (an
-    item becomes overdue)."""
+    """The page; its body (every section and item) is reused while the checklists and the
+    rest of the project's data but the board's tasks are unchanged (the part ``checklists``
+    and ``other``: workspace/cache/revisions.py), keyed by the viewer's rights, the tab and the
+    day (an item becomes overdue)."""
     rights = perms(project)
     tab = _area(open_item.section.area if open_item else area)
     body = fragments.cached(
@@ -106,6 +107,8 @@ def render_page(project, area: str | None, open_item: Item | None = None, status
         project.id,
         (tuple(sorted(rights.items())), tab, date.today()),
         lambda: _render_body(project, tab, rights),
+        # Its own part of the project's revisions: a task moved on the board leaves it.
+        stamp=fragments.part_stamp(fragments.parts(project.id), PART),
     )
     dialog = dialog_context(project, open_item) if open_item else None
     html = render_template("checklists/index.html", project=project, body=body, dialog=dialog)

@@ -93,3 +93,33 @@ def test_rights_tab_and_day_are_part_of_the_key(cl, login_as, monkeypatch):
     monkeypatch.setattr(models, "date", Tomorrow)  # the item's overdue flag
     monkeypatch.setattr(views, "date", Tomorrow)  # the fragment's key
     assert "is-overdue" in page(director, project)
+
+
+def test_the_board_and_the_checklists_leave_each_other_cached(cl, login_as, app):
+    """Their own parts of the project's revisions: a task moved renders no checklist again,
+    an item's status no board column."""
+    from plugins.board import operations as board_ops
+    from plugins.board.setup import ensure_columns
+
+    project, people, items = cl
+    columns = ensure_columns(project)
+    task = board_ops.create_task(project, people["director"], columns[0], title="Convention")
+    db.session.commit()
+    client = login_as(people["director"])
+    board = f"/projects/{project.id}/board/"
+    page(client, project)
+    client.get(board)
+    misses = fragments.cache.misses
+    board_ops.move_task(task, people["director"], columns[1], 0)
+    db.session.commit()
+    checklists = page(client, project)
+    assert fragments.cache.misses == misses  # the body served as it was
+    assert without_tokens(checklists) == without_tokens(fresh(app, client, project))
+    client.get(board)  # the two columns rendered again
+    misses = fragments.cache.misses
+    operations.set_status(items[0], people["director"], "fait")
+    db.session.commit()
+    assert client.get(board).status_code == 200
+    assert fragments.cache.misses == misses  # the frame and every column served as they were
+    page(client, project)
+    assert fragments.cache.misses == misses + 1  # the checklists' body, rendered again

@@ -57,6 +57,12 @@ class Widget:
     #: own tasks, say): it is then rendered on every view instead of reused while the
     #: project's data is unchanged (plugins/dashboard/views.py).
     personal: bool = False
+    #: The parts of the project's revisions the card shows (workspace/cache/revisions.py),
+    #: when known: it is then reused while they, the people and whatever no part claims
+    #: (``other``) are unchanged — a task moved does not render the indicators' card again.
+    #: None: any change of the project renders it again; a function of no argument: asked on
+    #: each view (the calendar's parts depend on the plugins installed).
+    parts: tuple[str, ...] | Callable | None = None
 
 
 @dataclass

@@ -14,7 +14,7 @@ from workspace.plugins import Commentable, NavItem, Plugin, Searchable, Widget
 from . import hooks, views_edit  # noqa: F401 - views_edit registers the mutation routes
 from .api import api_bp
 from .demo import load_demo
-from .models import Item
+from .models import PART, Item
 from .report import report_sections
 from .views import bp
 
@@ -46,6 +46,7 @@ plugin = Plugin(
             data=hooks.widget_data,
             permission="checklists.view",
             order=30,
+            parts=(PART,),
         )
     ],
     commentables=[

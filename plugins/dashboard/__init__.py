@@ -58,6 +58,11 @@ _members = Widget(
 )
 _stage.live = "project:* report:* measurement:* milestone:*"
 _reminders.live = "report:* measurement:* indicator:* milestone:*"
+# What they show: the project (its stage), the reports and the calendar, whose items come
+# from the plugins' calendar_items hooks (their parts: w.calendar_parts); the members card,
+# the memberships and the people. A task moved leaves them.
+_stage.parts = _reminders.parts = w.calendar_parts
+_members.parts = ()
 _activity.live = "*"
 _members.live = "member:* project:*"
 

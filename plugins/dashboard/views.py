@@ -37,8 +37,9 @@ def live_keys(widget) -> str:
 def render_card(widget, project) -> Card | None:
     """One widget rendered for the current user, or None when hidden or not allowed.
 
-    A card is reused while the project's data is unchanged, keyed by the viewer's roles and
-    the day (workspace/cache/fragments.py) — unless the widget says it is ``personal``. A
+    A card is reused while the project's data is unchanged (or the ``parts`` of it the widget
+    names), keyed by the viewer's roles and the day (workspace/cache/fragments.py) — unless
+    the widget says it is ``personal``. A
     failing widget shows a short message instead of breaking the whole dashboard (and that
     message is not kept).
     """
@@ -49,7 +50,10 @@ def render_card(widget, project) -> Card | None:
             html = Markup(_card_html(widget, project))  # noqa: S704
         else:
             html = fragments.page_body(
-                "widget:" + widget.name, project, lambda: _card_html(widget, project)
+                "widget:" + widget.name,
+                project,
+                lambda: _card_html(widget, project),
+                parts=_parts_of(widget),
             )
         if not html:
             return None
@@ -60,6 +64,12 @@ def render_card(widget, project) -> Card | None:
         db.session.rollback()
         html = Markup(render_template("dashboard/_broken.html"))  # noqa: S704
     return Card(widget.name, str(widget.title), widget.size, live_keys(widget), html)
+
+
+def _parts_of(widget) -> tuple[str, ...] | None:
+    """The widget's ``parts``, or what its function of no argument says now."""
+    parts = getattr(widget, "parts", None)
+    return parts() if callable(parts) else parts
 
 
 def _card_html(widget, project) -> str:

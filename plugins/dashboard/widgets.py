@@ -10,7 +10,7 @@ from flask import url_for
 from workspace.cache.memo import per_request
 from workspace.extensions import db
 from workspace.models import Activity, Membership
-from workspace.plugins import call_hook
+from workspace.plugins import call_hook, plugins
 
 from . import periods
 from .models import Report
@@ -40,6 +40,20 @@ def _calendar(project, today: date) -> list[dict]:
             continue
         items.append({**r, "kind": "report", "url": report_url, "overdue": r["date"] < today})
     return sorted(items, key=lambda i: i["date"])
+
+
+def calendar_parts() -> tuple[str, ...] | None:
+    """The revision parts the calendar shows: those each ``calendar_items`` plugin names in
+    its ``calendar_parts`` hook; None (any change) if one of them names none."""
+    parts: set[str] = set()
+    for plugin in plugins():
+        if "calendar_items" not in plugin.hooks:
+            continue
+        named = plugin.hooks.get("calendar_parts")
+        if named is None:
+            return None
+        parts.update(named())
+    return tuple(sorted(parts))
 
 
 def reminders(project, user) -> dict:

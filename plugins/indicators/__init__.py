@@ -17,7 +17,7 @@ from . import exports, hooks, report, views_measurements  # noqa: F401 - registe
 from .api import api_bp
 from .awaiting import awaiting
 from .demo import demo
-from .models import Indicator, Measurement
+from .models import PART, Indicator, Measurement
 from .views import bp
 
 _lights = Widget(
@@ -37,8 +37,10 @@ _reviews = Widget(
     "indicators.view",
     order=62,
 )
-# The dashboard refreshes these cards on notices about indicators and measurements.
+# The dashboard refreshes these cards on notices about indicators and measurements, and
+# renders them again when the indicators' part of the project's revisions changes.
 _lights.live = _reviews.live = "indicator:* measurement:*"
+_lights.parts = _reviews.parts = (PART,)
 
 plugin = Plugin(
     name="indicators",
@@ -93,6 +95,7 @@ plugin = Plugin(
         "awaiting": awaiting,
         "report_sections": report.report_sections,
         "calendar_items": hooks.calendar_items,
+        "calendar_parts": lambda: (PART,),  # what its calendar items come from
         "portfolio_facts": hooks.portfolio_facts,
     },
     styles=["css/indicators.css"],

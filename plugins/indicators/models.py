@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workspace.cache.revisions import object_parts
 from workspace.extensions import db
 from workspace.models import (
     IdMixin,
@@ -61,7 +62,25 @@ class Decision(LabelledEnum):
     REJECTED = "rejected", _l("Rejetée")
 
 
+#: The revision part of what the indicators show (workspace/cache/revisions.py): the
+#: dashboard's indicator cards and calendar are reused while it (and ``other``) is unchanged.
+PART = "indicators"
+
+
+def _indicators_part(_row) -> set[str]:
+    return {PART}
+
+
+def _comment_parts(_object_id: int, _session) -> set[str]:
+    """A comment on an indicator or a measurement shows in the indicators' pages only."""
+    return {PART}
+
+
+object_parts["indicator"] = object_parts["measurement"] = _comment_parts
+
+
 class Indicator(IdMixin, TimestampMixin, VersionedMixin, db.Model):
+    __revision_parts__ = _indicators_part  # its children's too, through __revision_parent__
     __tablename__ = "indicators_indicator"
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True
@@ -115,6 +134,7 @@ class IntermediateTarget(IdMixin, db.Model):
 
 
 class Measurement(IdMixin, TimestampMixin, VersionedMixin, db.Model):
+    __revision_parts__ = _indicators_part
     __tablename__ = "indicators_measurement"
     __table_args__ = (UniqueConstraint("indicator_id", "period"),)
     project_id: Mapped[int] = mapped_column(
@@ -180,6 +200,7 @@ class MeasurementRevision(IdMixin, db.Model):
 class Review(IdMixin, db.Model):
     """An evaluator's decision on a measurement or (measurement_id None) on an indicator."""
 
+    __revision_parts__ = _indicators_part
     __tablename__ = "indicators_review"
     project_id: Mapped[int] = mapped_column(
         ForeignKey("project.id", ondelete="CASCADE"), index=True

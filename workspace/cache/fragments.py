@@ -156,10 +156,14 @@ def parts(project_id: int) -> dict[str, int]:
     return _parts(project_id)
 
 
-def part_stamp(revs: dict[str, int], part: str) -> tuple[int, int, int]:
-    """The stamp of a fragment showing one part of a project (a board column): its part,
-    whatever is not attributed to parts, and the people."""
-    return revs.get(part, 0), revs.get(revisions.OTHER, 0), revs.get(revisions.PEOPLE, 0)
+def part_stamp(revs: dict[str, int], *parts: str) -> tuple[int, ...]:
+    """The stamp of a fragment showing some parts of a project (a board column): their
+    revisions, whatever is not attributed to parts, and the people."""
+    return (
+        *(revs.get(part, 0) for part in parts),
+        revs.get(revisions.OTHER, 0),
+        revs.get(revisions.PEOPLE, 0),
+    )
 
 
 def slot(name: str, project_id: int, key: tuple) -> tuple:
@@ -216,11 +220,13 @@ def with_token(html: str) -> Markup:
     return Markup(html)  # noqa: S704 - a template's autoescaped output
 
 
-def page_body(name: str, project, render: Callable[[], str], *key) -> Markup:
+def page_body(name: str, project, render: Callable[[], str], *key, parts=None) -> Markup:
     """A page's body (or a card) reused while the project's data is unchanged, for viewers
     with the same roles, on the same day (« in 3 days », « late »); ``key``: anything else it
-    depends on (a filter, a tab)."""
-    return cached(name, project.id, (rights_key(project), date.today(), *key), render)
+    depends on (a filter, a tab). ``parts``: the parts of the project it shows, when known
+    (:func:`part_stamp`); then only their changes, the people's and ``other`` render it."""
+    stamp = None if parts is None else part_stamp(_parts(project.id), *parts)
+    return cached(name, project.id, (rights_key(project), date.today(), *key), render, stamp)
 
 
 def rights_key(project) -> tuple[str, ...]:

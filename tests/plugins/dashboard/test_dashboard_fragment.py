@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.fragments import assert_cache_follows, page, same
+from tests.fragments import assert_cache_follows, fresh, page, same
 from tests.plugins.dashboard.conftest import add_indicators, milestone, task
 from workspace.cache import fragments
 from workspace.extensions import db
@@ -34,7 +34,20 @@ CHANGES = {
     "organisation renamed": _rename_org,
     "member added": _new_member,
     "funding line": lambda p, pe: _funding_line(p, pe),
+    "measurement questioned": lambda p, pe: _question_a_measurement(p, pe),
 }
+
+
+def _question_a_measurement(project, people):
+    from plugins.indicators import operations
+    from plugins.indicators.models import Measurement
+
+    measurement = db.session.scalars(
+        db.select(Measurement).filter_by(project_id=project.id).order_by(Measurement.id.desc())
+    ).first()
+    operations.review(
+        measurement.indicator, people["evaluator"], "questioned", "Source ?", measurement
+    )
 
 
 def _funding_line(project, people):
@@ -96,3 +109,45 @@ def test_the_cached_report_follows_the_data_and_its_period(dash, login_as, app, 
     assert_cache_follows(app, client, path, lambda: CHANGES[name](project, people))
     other = page(client, path.replace(f"={date.today().year}", f"={date.today().year - 1}"))
     assert same(other) != same(page(client, path)), "each period its own report"
+
+
+def test_a_task_moved_renders_only_the_cards_that_show_tasks(dash, login_as, app):
+    """The cards that name their parts of the project's revisions (the indicators, the
+    calendar, the members, the checklists) are served as they were after a task changed."""
+    from plugins.board import operations as board_ops
+    from plugins.board.setup import ensure_columns
+
+    project, people = dash
+    moved = task(project, people["director"], "Relire la convention", 5)
+    client = login_as(people["director"])
+    path = f"/projects/{project.id}/dashboard/"
+    page(client, path)
+    before = {slot: item[0] for slot, item in fragments.cache._items.items()}
+    board_ops.move_task(moved, people["director"], ensure_columns(project)[1], 0)
+    db.session.commit()
+    after = page(client, path)
+    kept = {
+        slot[0]
+        for slot, item in fragments.cache._items.items()
+        if slot[0].startswith("widget:") and before.get(slot) == item[0]
+    }
+    assert {"widget:indicators_lights", "widget:dashboard_stage", "widget:dashboard_members"} <= (
+        kept
+    )
+    assert "widget:dashboard_activity" not in kept  # every change is in the activity log
+    assert same(after) == same(fresh(app, client, path))
+
+
+def test_the_calendar_s_parts_come_from_its_sources(app, monkeypatch):
+    """A plugin that adds calendar items without naming their parts makes the calendar's
+    cards follow every change of the project again."""
+    from plugins.dashboard.widgets import calendar_parts
+    from workspace.plugins import get_plugin
+
+    with app.app_context():
+        assert calendar_parts() == ("indicators",)
+        milestones = get_plugin("milestones")
+        monkeypatch.setitem(milestones.hooks, "calendar_items", lambda project: [])
+        assert calendar_parts() is None
+        monkeypatch.setitem(milestones.hooks, "calendar_parts", lambda: ("milestones",))
+        assert calendar_parts() == ("indicators", "milestones")

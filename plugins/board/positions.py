@@ -8,7 +8,9 @@ at the first write, so earlier reads hold no lock); a plain deferred transaction
 deadlock with another writer and fail at once with "database is locked" instead of waiting.
 
 Positions are written with Core UPDATEs: moving a card does not bump the version of the
-cards around it (the version protects edits of a task's content, not its place).
+cards around it (the version protects edits of a task's content, not its place). The cards a
+move shifts by one place are written by one UPDATE on their range of positions, whatever
+their number; the others (the moved card, a few rows) by one UPDATE naming each.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def lock_columns(project_id: int) -> None:
             )
 
 
+SHIFT_FROM = 16  # rows moving by the same step: from this many, one UPDATE by range
+
+
 class Order(list):
     """The active task ids of one column in order, remembering where each row was."""
 
@@ -72,11 +77,43 @@ class Order(list):
         if not changed:
             return  # the card that left was the last one (or the rest kept their places)
         table = Task.__table__
-        db.session.execute(
-            update(table)
-            .where(table.c.id.in_(list(changed)))
-            .values(column_id=self.column_id, position=case(changed, value=table.c.id))
-        )
+        shift = self._shift(changed)
+        if shift is not None:  # one UPDATE by range, not a CASE naming a thousand rows
+            low, high, delta, ids = shift
+            db.session.execute(
+                update(table)
+                .where(
+                    table.c.column_id == self.column_id,
+                    table.c.archived.is_(False),
+                    table.c.position.between(low, high),
+                )
+                .values(position=table.c.position + delta)
+            )
+            changed = {i: p for i, p in changed.items() if i not in ids}
+        if changed:
+            db.session.execute(
+                update(table)
+                .where(table.c.id.in_(list(changed)))
+                .values(column_id=self.column_id, position=case(changed, value=table.c.id))
+            )
+
+    def _shift(self, changed: dict[int, int]):
+        """``(low, high, delta, ids)`` when the most common move among the changed rows that
+        were here is one shift of every row whose position was in ``low..high`` (a card put
+        at the top of a long column moves all the others down by one); None otherwise."""
+        groups: dict[int, set[int]] = {}
+        for i, p in changed.items():
+            if i in self.before:
+                groups.setdefault(p - self.before[i], set()).add(i)
+        if not groups:
+            return None
+        delta, ids = max(groups.items(), key=lambda g: len(g[1]))
+        if len(ids) < SHIFT_FROM:
+            return None
+        low = min(self.before[i] for i in ids)
+        high = max(self.before[i] for i in ids)
+        in_range = {i for i, p in self.before.items() if low <= p <= high}
+        return (low, high, delta, ids) if in_range == ids else None
 
 
 def refresh_positions(*tasks: Task) -> None:

@@ -249,11 +249,11 @@ def _budget() -> int:
     return int(float(current_app.config.get("FRAGMENT_CACHE_MB") or 0) * 1024 * 1024)
 
 
-def _for_cache(compute: Callable, idents: list) -> dict:
-    """``compute(idents)`` with ``csrf_token()`` rendering the placeholder."""
+def _for_cache(compute: Callable, *args):
+    """``compute(*args)`` with ``csrf_token()`` rendering the placeholder."""
     g.fragment_placeholder = True
     try:
-        return compute(idents)
+        return compute(*args)
     finally:
         g.fragment_placeholder = False
 
@@ -276,11 +276,7 @@ def _render_once(slot, stamp, render, budget: int) -> str:
 
 
 def _render_for_cache(render) -> str:
-    g.fragment_placeholder = True
-    try:
-        html = str(render())
-    finally:
-        g.fragment_placeholder = False
+    html = str(_for_cache(render))
     if current_app.testing and generate_csrf() in html:
         raise RuntimeError("a fragment rendered for the cache carries the viewer's CSRF token")
     return html

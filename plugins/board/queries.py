@@ -166,14 +166,19 @@ def column_counts(
     return {(tuple(r[:-1]) if lanes else r[0]): r[-1] for r in rows}
 
 
-def column_page(column: BoardColumn, filters: Filters, today: date, offset: int) -> list[Card]:
-    stmt = card_select().where(
+def _in_column(stmt, column: BoardColumn, filters: Filters, today: date):
+    """``stmt`` narrowed to the column's active tasks that pass ``filters``, in their order."""
+    stmt = stmt.where(
         Task.project_id == column.project_id,
         Task.archived.is_(False),
         Task.column_id == column.id,
     )
-    stmt = filters.apply(stmt, column.project_id, today)
-    return load_cards(stmt.order_by(Task.position, Task.id).offset(offset).limit(PAGE))
+    return filters.apply(stmt, column.project_id, today).order_by(Task.position, Task.id)
+
+
+def column_page(column: BoardColumn, filters: Filters, today: date, offset: int) -> list[Card]:
+    stmt = _in_column(card_select(), column, filters, today)
+    return load_cards(stmt.offset(offset).limit(PAGE))
 
 
 def first_cards_of(columns: list[BoardColumn], filters: Filters, today: date) -> list[Card]:
@@ -182,13 +187,7 @@ def first_cards_of(columns: list[BoardColumn], filters: Filters, today: date) ->
     card of the columns as :func:`first_cards` does for the whole board."""
     heads = []
     for column in columns:
-        head = select(Task.id).where(
-            Task.project_id == column.project_id,
-            Task.archived.is_(False),
-            Task.column_id == column.id,
-        )
-        head = filters.apply(head, column.project_id, today)
-        head = head.order_by(Task.position, Task.id).limit(PAGE).subquery()
+        head = _in_column(select(Task.id), column, filters, today).limit(PAGE).subquery()
         heads.append(select(head.c.id))
     ids = union_all(*heads) if len(heads) > 1 else heads[0]
     return load_cards(
